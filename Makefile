@@ -1,0 +1,33 @@
+# ITA Desk: `make demo` runs the app on SQLite with demo data; `make test` runs the tests
+# against PostgreSQL and Redis (loopback defaults, or DATABASE_URL / REDIS_URL).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/itadesk
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: venv install install-dev demo test lint bench load drills messages
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compilemessages -v0 2>/dev/null || true
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(BIN)/python manage.py compilemessages -v0 2>/dev/null || true
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check .

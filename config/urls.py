@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from clients import views as client_views
+
+urlpatterns = [
+    path("", client_views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("clients/", include("clients.urls")),
+    path("draws/", include("draws.urls")),
+    path("admin/", admin.site.urls),
+]

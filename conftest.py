@@ -39,3 +39,54 @@ def firm_factory(db):
     from clients.tests.factories import FirmFactory
 
     return FirmFactory
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback; Django's email goes to it during the test."""
+    from django.conf import settings as dj_settings
+
+    from testing.services import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    saved = {k: getattr(dj_settings, k) for k in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT")}
+    dj_settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    dj_settings.EMAIL_HOST, dj_settings.EMAIL_PORT = server.host, server.port
+    yield server
+    for k, v in saved.items():
+        setattr(dj_settings, k, v)
+    server.stop()
+
+
+@pytest.fixture
+def celery_queue():
+    """A queue of the test's own, so no task of another test ever reaches its worker."""
+    import uuid
+
+    from config.celery import app
+
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    saved = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    yield name
+    app.conf.task_default_queue = saved
+
+
+@pytest.fixture
+def celery_workers(celery_queue, smtp_server, transactional_db):
+    """Start real Celery worker subprocesses on Redis against the test database."""
+    from django.conf import settings as dj_settings
+    from django.db import connection
+
+    from testing.services import CeleryWorkers
+
+    if not dj_settings.REDIS_URL:
+        pytest.fail("celery_workers needs REDIS_URL (a real Redis broker)")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    workers = CeleryWorkers(queue=celery_queue, database_url=url, redis_url=dj_settings.REDIS_URL,
+                            email_url=smtp_server.url)
+    (__import__("pathlib").Path(__file__).parent / ".pytest_cache").mkdir(exist_ok=True)
+    yield workers
+    workers.stop_all()

@@ -122,6 +122,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tests start workers on a queue of their own (testing/services.py).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TEST_QUEUE", default="celery")
 
 CACHES = {
     "default": (

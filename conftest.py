@@ -90,3 +90,23 @@ def celery_workers(celery_queue, smtp_server, transactional_db):
     (__import__("pathlib").Path(__file__).parent / ".pytest_cache").mkdir(exist_ok=True)
     yield workers
     workers.stop_all()
+
+
+@pytest.fixture
+def page(live_server):
+    """A Playwright page in Debian's Chromium (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from testing.services import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright runs an event loop in this thread; the ORM calls of the test are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-CA")
+        pg = context.new_page()
+        pg.base_url = live_server.url
+        yield pg
+        context.close()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -127,3 +127,30 @@ class CeleryWorkers:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+_DEBIAN_CHROMIUM = Path("/usr/lib/chromium/chromium")
+CHROMIUM = str(_DEBIAN_CHROMIUM) if _DEBIAN_CHROMIUM.exists() else "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def login(page, base_url: str, username: str, password: str) -> None:
+    """Log in through the real login form."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under screenshots/ (git-ignored) to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -19,3 +19,16 @@ def test_smtp_server_receives_django_email(smtp_server):
     (msg,) = smtp_server.wait_for(1)
     assert msg["Subject"] == "Subject é"
     assert msg["To"] == "to@client.example"
+
+
+@pytest.mark.browser
+def test_browser_logs_in_and_sees_the_dashboard(page, db):
+    from clients.tests.factories import PASSWORD, member
+    from testing.services import login, screenshot
+
+    user = member(username="ana")
+    login(page, page.base_url, "ana", PASSWORD)
+    assert page.url.rstrip("/") == page.base_url.rstrip("/")
+    assert "Dashboard" in page.content()
+    assert screenshot(page, "login-dashboard").stat().st_size > 1000
+    assert user.membership.firm.name in page.content()

@@ -139,3 +139,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Security (issue 6): audit history, login throttling, CSP, production hardening ---------------
+INSTALLED_APPS += ["simple_history", "axes", "csp", "audit"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,8 +51,18 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.name_en} ({self.effective_from.year})"
 
-    def applies_on(self, day) -> bool:
+    def applies_on(self, day: date) -> bool:
+        """Whether this category's list was in force on `day`."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    @property
+    def period_label(self) -> str:
+        """'31 May 2023 to 31 Dec 2023', or 'from 18 Feb 2026' for the open period."""
+        start = date_format(self.effective_from, "j M Y")
+        if self.effective_to is None:
+            return str(_("from %(start)s") % {"start": start})
+        end = date_format(self.effective_to, "j M Y")
+        return str(_("%(start)s to %(end)s") % {"start": start, "end": end})
 
 
 class Draw(models.Model):
@@ -97,6 +112,34 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return f"#{self.round_number} {self.drawn_on} {self.type_label} ({self.lowest_crs})"
 
+    def clean(self) -> None:
+        """The invariants of a round, with messages that name the field.
+
+        A category round needs a category in force on its date; any other round
+        has none; a round cannot be dated in the future (today in TIME_ZONE).
+        """
+        errors: dict[str, list] = {}
+        if self.drawn_on and self.drawn_on > timezone.localdate():
+            errors.setdefault("drawn_on", []).append(
+                _("The date %(date)s is in the future; record a round once IRCC has held it.")
+                % {"date": self.drawn_on.isoformat()}
+            )
+        if self.type == self.Type.CATEGORY and self.category_id is None:
+            errors.setdefault("category", []).append(_("A category round needs a category."))
+        elif self.type != self.Type.CATEGORY and self.category_id is not None:
+            errors.setdefault("category", []).append(
+                _("Only a category round has a category; this round's type is %(type)s.")
+                % {"type": self.get_type_display()}
+            )
+        elif self.category_id is not None and self.drawn_on and not self.category.applies_on(self.drawn_on):
+            errors.setdefault("category", []).append(
+                _("%(category)s applies %(period)s, not on the round's date %(date)s.")
+                % {"category": self.category, "period": self.category.period_label,
+                   "date": self.drawn_on.isoformat()}
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def type_label(self) -> str:
         if self.type == self.Type.CATEGORY and self.category_id:
@@ -104,3 +147,56 @@ class Draw(models.Model):
         if self.type == self.Type.OTHER and self.ircc_name:
             return self.ircc_name
         return str(self.get_type_display())
+
+
+class DrawMatch(models.Model):
+    """A client who would have been invited in a round (stored by the after-draw job).
+
+    The score is the client's stored CRS when the job ran (eligibility.ClientAssessment),
+    and the margin how far above the round's cut-off it was.
+    """
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="matches", verbose_name=_("round"))
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="draw_matches",
+                               verbose_name=_("client"))
+    firm = models.ForeignKey("clients.Firm", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("firm"))
+    crs = models.PositiveSmallIntegerField(_("CRS score"))
+    margin = models.SmallIntegerField(_("points above the cut-off"))
+    created = models.DateTimeField(_("matched at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-draw__drawn_on", "-crs"]
+        constraints = [models.UniqueConstraint(fields=["draw", "client"], name="drawmatch_once_per_client")]
+        indexes = [models.Index(fields=["firm", "draw"])]
+        verbose_name = _("round match")
+        verbose_name_plural = _("round matches")
+
+    def __str__(self) -> str:
+        return f"round {self.draw_id}: client {self.client_id} ({self.crs}, +{self.margin})"
+
+
+class DrawDigest(models.Model):
+    """The one email a consultant gets about a round: claimed before sending, so never twice."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="digests", verbose_name=_("round"))
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("consultant"))
+    firm = models.ForeignKey("clients.Firm", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("firm"))
+    match_count = models.PositiveIntegerField(_("clients in the digest"), default=0)
+    created = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "consultant"], name="drawdigest_once_per_consultant"),
+        ]
+        verbose_name = _("round digest")
+        verbose_name_plural = _("round digests")
+
+    def __str__(self) -> str:
+        return f"round {self.draw_id} digest to user {self.consultant_id}"

@@ -1,0 +1,310 @@
+"""Writes for rounds: recording a round, importing IRCC's feed, matching clients, digests.
+
+The admin, the import command and the Celery task call these; none re-implements them.
+
+Matching after a round (`match_draw`, then `send_draw_digests`) reads each client's
+stored assessment (eligibility.ClientAssessment, refreshed when a profile changes),
+which is the client's score and eligibility *today*. That is right for a round
+entered on the day it is held; for an old round it would be wrong (scores drift,
+categories change), so only rounds dated within MATCH_WINDOW_DAYS of today are
+matched: a hand-entered round, or an imported one that is new or changed. Importing
+the history never emails anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from draws import importer
+from draws.models import Category, Draw, DrawDigest, DrawMatch
+
+log = logging.getLogger(__name__)
+
+# Rounds dated more than this many days before today are stored but never matched (see above).
+MATCH_WINDOW_DAYS = 7
+# The fields an import compares and writes (everything IRCC publishes).
+IMPORT_FIELDS = (
+    "drawn_on", "drawn_at", "tie_break_at", "type", "category_id", "ircc_name", "programs_text",
+    "invitations_issued", "lowest_crs", "distribution_on", "distribution",
+)
+
+
+# --- recording a round ---------------------------------------------------------------------------
+
+def is_within_match_window(drawn_on: date, *, today: date | None = None) -> bool:
+    """Whether a round is recent enough for today's stored scores to stand for its date."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=MATCH_WINDOW_DAYS) <= drawn_on <= today
+
+
+def schedule_matching(draw_ids: Iterable[int]) -> None:
+    """Run the after-draw job for these rounds once the current transaction commits."""
+    from draws import tasks  # tasks import services
+
+    for draw_id in draw_ids:
+        transaction.on_commit(lambda draw_id=draw_id: tasks.match_draw.delay(draw_id))
+
+
+def record_draw(draw: Draw, *, by=None) -> Draw:
+    """Validate and save a new round entered by hand; schedule matching if it is recent.
+
+    `draw` is an unsaved Draw (from the admin form or built by the caller).
+    Raises ValidationError naming the field (date in the future, category not in
+    force on the date, round number taken...).
+    """
+    draw.source = Draw.Source.MANUAL
+    draw.entered_by = by if getattr(by, "pk", None) else None
+    draw.full_clean()
+    with transaction.atomic():
+        draw.save()
+        if is_within_match_window(draw.drawn_on):
+            schedule_matching([draw.pk])
+    return draw
+
+
+def update_draw(draw: Draw, *, by=None) -> Draw:
+    """Save corrections to a recorded round; a recent round is matched again.
+
+    Re-matching only adds clients who now qualify: matches and digests already
+    made stay (one digest per consultant per round, ever).
+    """
+    draw.full_clean()
+    with transaction.atomic():
+        draw.save()
+        if is_within_match_window(draw.drawn_on):
+            schedule_matching([draw.pk])
+    return draw
+
+
+# --- importing IRCC's feed -----------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+    matching: list[str] = field(default_factory=list)  # round numbers scheduled for matching
+
+    @property
+    def summary(self) -> str:
+        """The one line the command prints."""
+        return (f"{self.read} rounds read, {self.added} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+
+
+def category_refs() -> list[importer.CategoryRef]:
+    """Every category as the importer's name mapping needs it (one query)."""
+    return [
+        importer.CategoryRef(id=c.id, slug=c.slug, effective_from=c.effective_from,
+                             effective_to=c.effective_to, draw_names=tuple(c.draw_names or ()))
+        for c in Category.objects.order_by("effective_from", "slug")
+    ]
+
+
+def import_ircc_rounds(data: str | bytes, *, by=None, today: date | None = None) -> ImportReport:
+    """Upsert IRCC's rounds JSON by round number, all or nothing.
+
+    Raises importer.FeedError (naming each malformed round and field) before
+    writing anything. New rounds are bulk-created and changed ones bulk-updated
+    in one transaction; rounds that are new or changed and dated within
+    MATCH_WINDOW_DAYS are matched after commit.
+    """
+    today = today or timezone.localdate()
+    rounds = importer.parse_feed(data, today=today, categories=category_refs())
+    report = ImportReport(read=len(rounds))
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {
+            d.round_number: d
+            for d in Draw.objects.select_for_update().filter(
+                round_number__in=[r.round_number for r in rounds]
+            )
+        }
+        to_create, to_update = [], []
+        for r in rounds:
+            report.warnings.extend(r.warnings)
+            values = {f: getattr(r, f) for f in IMPORT_FIELDS}
+            draw = existing.get(r.round_number)
+            if draw is None:
+                to_create.append(Draw(round_number=r.round_number, source=Draw.Source.IMPORT,
+                                      entered_by=by if getattr(by, "pk", None) else None, **values))
+            elif any(getattr(draw, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(draw, f, v)
+                draw.updated_at = now
+                to_update.append(draw)
+        created = Draw.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            Draw.objects.bulk_update(to_update, [*IMPORT_FIELDS, "updated_at"], batch_size=500)
+        report.added, report.updated = len(created), len(to_update)
+        report.unchanged = report.read - report.added - report.updated
+        recent = [d for d in [*created, *to_update] if is_within_match_window(d.drawn_on, today=today)]
+        report.matching = [d.round_number for d in recent]
+        schedule_matching([d.pk for d in recent])
+    return report
+
+
+# --- after a round: matching ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MatchResult:
+    draw_id: int
+    found: int  # clients who would have been invited
+    added: int  # matches stored by this run (0 when run again)
+
+
+def invited_clients(draw: Draw) -> list[tuple[int, int, int]]:
+    """(client id, firm id, CRS) of every active client, across all firms, the round would invite.
+
+    One query on the stored assessments: CRS at or above the cut-off and eligible
+    for the round's program (general: any of FSW/CEC/FSTP; cec/fsw/fstp: that one;
+    pnp: a provincial nomination and any program, as a nominee must be in the pool;
+    category: the category in the stored assessment and any program). 'other'
+    rounds (names IRCC used that we could not map) match nobody.
+    """
+    any_program = Q(assessment__fsw=True) | Q(assessment__cec=True) | Q(assessment__fstp=True)
+    qs = Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs)
+    if draw.type == Draw.Type.GENERAL:
+        qs = qs.filter(any_program)
+    elif draw.type in (Draw.Type.CEC, Draw.Type.FSW, Draw.Type.FSTP):
+        qs = qs.filter(**{f"assessment__{draw.type}": True})
+    elif draw.type == Draw.Type.PNP:
+        qs = qs.filter(any_program, has_provincial_nomination=True)
+    elif draw.type == Draw.Type.CATEGORY and draw.category_id:
+        slug = draw.category.slug
+        qs = qs.filter(any_program)
+        if db_connection.vendor == "postgresql":
+            qs = qs.filter(assessment__categories__contains=[slug])
+        else:  # SQLite (demo) has no JSON containment: filter the already small result
+            rows = qs.values_list("id", "firm_id", "assessment__crs_total", "assessment__categories")
+            return [(c, f, s) for c, f, s, cats in rows if slug in (cats or [])]
+    else:
+        return []
+    return list(qs.values_list("id", "firm_id", "assessment__crs_total"))
+
+
+def match_draw(*, draw_id: int) -> MatchResult:
+    """Store a DrawMatch for every client the round would have invited (idempotent)."""
+    draw = Draw.objects.select_related("category").get(pk=draw_id)
+    rows = invited_clients(draw)
+    before = DrawMatch.objects.filter(draw=draw).count()
+    DrawMatch.objects.bulk_create(
+        [DrawMatch(draw=draw, client_id=c, firm_id=f, crs=s, margin=s - draw.lowest_crs) for c, f, s in rows],
+        batch_size=5000, ignore_conflicts=True,
+    )
+    added = DrawMatch.objects.filter(draw=draw).count() - before
+    log.info("round %s: %d clients would have been invited, %d new matches", draw.round_number,
+             len(rows), added)
+    return MatchResult(draw_id=draw.pk, found=len(rows), added=added)
+
+
+# --- after a round: digests ----------------------------------------------------------------------
+
+class DigestSendError(RuntimeError):
+    """Some digests could not be sent (SMTP down...); they stay unsent and the task retries."""
+
+
+def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
+    """Email each consultant one digest of their own clients matched in the round.
+
+    A DrawDigest row per (round, consultant) is created first and locked while
+    sending (select_for_update skip_locked), and marked sent in the same
+    transaction: a re-run, or a second worker, never sends a second digest.
+    A consultant only ever sees clients of their own firm. Returns how many
+    digests this call sent; raises DigestSendError if any failed.
+    """
+    draw = Draw.objects.select_related("category").get(pk=draw_id)
+    site_url = getattr(settings, "SITE_URL", "") if site_url is None else site_url
+    rows = list(
+        DrawMatch.objects.filter(draw=draw)
+        .order_by("-crs", "client__last_name", "client__first_name")
+        .values("firm_id", "crs", "margin", "client_id", "client__first_name", "client__last_name",
+                "client__consultant_id")
+    )
+    by_consultant: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_consultant[row["client__consultant_id"]].append(row)
+    consultants = {
+        u.pk: u for u in get_user_model().objects.filter(pk__in=by_consultant, is_active=True)
+        .select_related("membership")
+    }
+    digests: dict[int, tuple] = {}
+    for user_id, matches in by_consultant.items():
+        user = consultants.get(user_id)
+        membership = getattr(user, "membership", None) if user else None
+        if user is None or membership is None or not user.email:
+            log.warning("round %s: consultant %s has no active firm membership or email; %d matches "
+                        "not emailed", draw.round_number, user_id, len(matches))
+            continue
+        own = [m for m in matches if m["firm_id"] == membership.firm_id]  # never another firm's client
+        if own:
+            digests[user_id] = (user, membership.firm_id, own)
+    DrawDigest.objects.bulk_create(
+        [DrawDigest(draw=draw, consultant_id=uid, firm_id=firm_id, match_count=len(own))
+         for uid, (_user, firm_id, own) in digests.items()],
+        ignore_conflicts=True,
+    )
+    pending = set(
+        DrawDigest.objects.filter(draw=draw, consultant_id__in=digests, sent_at__isnull=True)
+        .values_list("consultant_id", flat=True)
+    )
+    sent, failed = 0, []
+    with get_connection() as mail:
+        for uid in sorted(pending):
+            user, _firm_id, own = digests[uid]
+            try:
+                with transaction.atomic():
+                    digest = (DrawDigest.objects.select_for_update(skip_locked=True)
+                              .filter(draw=draw, consultant_id=uid, sent_at__isnull=True).first())
+                    if digest is None:  # sent meanwhile, or another worker is sending it
+                        continue
+                    _digest_message(draw, user, own, site_url=site_url, connection=mail).send()
+                    digest.sent_at = timezone.now()
+                    digest.match_count = len(own)
+                    digest.attempts += 1
+                    digest.last_error = ""
+                    digest.save(update_fields=["sent_at", "match_count", "attempts", "last_error"])
+                    sent += 1
+            except Exception as exc:  # noqa: BLE001 - any SMTP/socket failure: record and retry later
+                DrawDigest.objects.filter(draw=draw, consultant_id=uid).update(
+                    attempts=F("attempts") + 1, last_error=str(exc)[:300]
+                )
+                failed.append(uid)
+                log.warning("round %s: digest to user %s failed: %s", draw.round_number, uid, exc)
+    if failed:
+        raise DigestSendError(f"round {draw.round_number}: {len(failed)} digests not sent")
+    return sent
+
+
+def _digest_message(draw: Draw, user, matches: Sequence[dict], *, site_url: str,
+                    connection) -> EmailMultiAlternatives:
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"draw": draw, "user": user, "matches": matches, "count": len(matches),
+                   "site_url": site_url.rstrip("/")}
+        subject = _("Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
+                    "would have been invited") % {
+            "round": draw.round_number, "name": draw.type_label, "crs": draw.lowest_crs,
+            "count": len(matches)}
+        text = render_to_string("draws/email/digest.txt", context)
+        html = render_to_string("draws/email/digest.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], connection=connection)
+    message.attach_alternative(html, "text/html")
+    return message
+

@@ -1,0 +1,23 @@
+"""Celery tasks of draws: thin, idempotent, by id."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from draws import services
+from draws.models import Draw
+
+
+@shared_task(bind=True, autoretry_for=(services.DigestSendError,), retry_backoff=30, retry_backoff_max=900,
+             max_retries=8)
+def match_draw(self, draw_id: int) -> dict:
+    """After a round is recorded: store who would have been invited, then email the digests.
+
+    Safe to run twice: matches are unique per (round, client) and each consultant's
+    digest is claimed once per round; a failed send is retried with backoff.
+    """
+    if not Draw.objects.filter(pk=draw_id).exists():
+        return {"draw_id": draw_id, "skipped": "round deleted"}
+    result = services.match_draw(draw_id=draw_id)
+    sent = services.send_draw_digests(draw_id=draw_id)
+    return {"draw_id": draw_id, "found": result.found, "added": result.added, "digests_sent": sent}

@@ -8,3 +8,8 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from audit import signals
+
+        signals.connect()

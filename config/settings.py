@@ -142,3 +142,80 @@ LOGGING = {
 
 # --- Security (issue 6): audit history, login throttling, CSP, production hardening ---------------
 INSTALLED_APPS += ["simple_history", "axes", "csp", "audit"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each audited change
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["clients.permissions.role_context"]
+
+# Login throttling (django-axes): N failures for one username from one address lock that pair
+# out for a while; a success resets the count. The pair, not the username alone, so nobody can
+# lock a colleague out from elsewhere; password validators below make guessing slow anyway.
+AUTHENTICATION_BACKENDS = [
+    "audit.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"  # the login card with a clear message, HTTP 429
+
+# Behind a reverse proxy (nginx, a load balancer): how many set X-Forwarded-For/-Proto.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Sessions end after 8 hours or when the browser closes; cookies are out of reach of scripts.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content Security Policy (django-csp), in every environment so browser tests catch violations:
+# scripts only from our own static files (no inline script; data for charts goes through
+# json_script, which is JSON, not script). Style attributes are allowed (Bootstrap markup).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Production over HTTPS: SECURE_SSL=true (with DEBUG=false, a real SECRET_KEY and ALLOWED_HOSTS)
+# makes `manage.py check --deploy` clean. Off by default so the embedded default and the tests
+# run over plain http.
+SECURE_SSL = env.bool("SECURE_SSL", default=False)
+if SECURE_SSL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if DEBUG:
+        raise ImproperlyConfigured("SECURE_SSL=true is production: set DEBUG=false.")
+    if SECRET_KEY == "insecure-dev-key-only-for-the-embedded-default":
+        raise ImproperlyConfigured("SECURE_SSL=true needs a SECRET_KEY of its own (50+ random characters).")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+
+# No personal data in logs: email addresses and phone numbers are masked in every record
+# (audit/log_filters.py); Django's own loggers write through the same filtered handler.
+LOGGING["filters"] = {"scrub_personal_data": {"()": "audit.log_filters.ScrubPersonalDataFilter"}}
+LOGGING["handlers"]["console"]["filters"] = ["scrub_personal_data"]
+LOGGING.setdefault("loggers", {})["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}

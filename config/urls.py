@@ -8,6 +8,7 @@ urlpatterns = [
     path("", client_views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("audit.urls")),  # /audit/, /clients/export.csv, /clients/<pk>/history/
     path("clients/", include("clients.urls")),
     path("draws/", include("draws.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,20 @@
+"""Login throttling backend (django-axes), first in AUTHENTICATION_BACKENDS."""
+
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """Refuse credentials from a locked-out client; authenticates nobody itself.
+
+    django-axes throttles HTTP clients, so it needs the request. Calls without one
+    (Django's test client ``client.login()``, a shell, a management command) come from no
+    remote client: there is nothing to throttle, and axes would raise instead of checking.
+    Every web login (LoginView, the admin) passes the request and is throttled.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

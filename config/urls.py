@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("audit.urls")),  # /audit/, /clients/export.csv, /clients/<pk>/history/
     path("clients/", include("clients.urls")),
     path("draws/", include("draws.urls")),
+    path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("admin/", admin.site.urls),
 ]

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from clients.models import Client, Education, Job, LanguageTest
-from draws.models import Category
-from eligibility import rules
-from eligibility.models import ClientAssessment
+from clients.models import Client, Education, Job, LanguageTest, Noc
+from draws.models import Category, Draw
+from eligibility import reporting, rules
+from eligibility.models import Alert, ClientAssessment, Report
 from eligibility.rules import facts as F
+from eligibility.rules.dates import add_months, add_years
 
 
 def category_rules(*, as_of: date | None = None) -> list[F.CategoryRule]:
@@ -158,3 +160,187 @@ def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date 
         count += len(batch)
         last_id = batch[-1].id
     return count
+
+
+# ---------------------------------------------------------------------------- reports and alerts
+# (issue 4: stored report snapshots; nightly refresh with alerts for the consultant)
+
+
+def draw_records(*, until: date) -> list[reporting.DrawRecord]:
+    """Every round drawn on or before `until`, as the report reads it (one query)."""
+    qs = (Draw.objects.filter(drawn_on__lte=until).select_related("category")
+          .order_by("drawn_on", "round_number"))
+    return [
+        reporting.DrawRecord(
+            round_number=d.round_number, drawn_on=d.drawn_on, type=d.type, lowest_crs=d.lowest_crs,
+            invitations_issued=d.invitations_issued,
+            category_slug=d.category.slug if d.category_id else None,
+            name=d.ircc_name or (d.category.name_en if d.category_id else ""),
+            distribution_on=d.distribution_on, distribution=d.distribution or None,
+        )
+        for d in qs
+    ]
+
+
+def generate_report(*, client: Client, by=None, as_of: date | None = None) -> Report:
+    """Build and store a report snapshot of the client as of a date (default today).
+
+    The caller has already checked the user may see the client (clients_for); the facts are
+    re-read with everything facts_for() needs, and the draws and category lists are those
+    recorded in the database now.
+    """
+    as_of = as_of or timezone.localdate()
+    client = clients_with_facts(Client.objects.filter(pk=client.pk)).get()
+    facts = facts_for(client)
+    codes = {j.noc for j in facts.work_history} | ({j.noc for j in facts.spouse.work_history}
+                                                   if facts.spouse else set())
+    content = reporting.build_report(
+        facts, as_of=as_of, categories=category_rules(), draws=draw_records(until=as_of),
+        occupation_titles=dict(Noc.objects.filter(code__in=codes).values_list("code", "title")),
+    )
+    return Report.objects.create(
+        client=client, firm_id=client.firm_id, as_of=as_of, rules=content["rules"],
+        crs_total=content["assessment"]["crs"]["total"], facts=reporting.facts_to_dict(facts),
+        results=content, generated_by=by if getattr(by, "pk", None) else None,
+    )
+
+
+@dataclass(frozen=True)
+class NightlyResult:
+    refreshed: int
+    alerts: int
+
+
+def refresh_and_raise_alerts(*, as_of: date | None = None, chunk_size: int = 2000) -> NightlyResult:
+    """The nightly job: refresh every active client's stored assessment and raise alerts.
+
+    Per chunk of clients, in one transaction: read the stored assessments, refresh them
+    (refresh_assessments), read them again, compare old and new in memory and insert the
+    alerts (score change with its reasons, newly eligible or no longer eligible for a
+    program or category, a language test, ECA or Express Entry profile expiring within
+    EXPIRY_ALERT_DAYS). A fixed number of queries per chunk; safe to run twice (an alert is
+    unique per client, kind and key, and a rerun compares against the refreshed rows).
+    """
+    as_of = as_of or timezone.localdate()
+    ids = list(Client.objects.active().order_by("id").values_list("id", flat=True))
+    names = dict(Category.objects.values_list("slug", "name_en"))
+    refreshed = raised = 0
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start:start + chunk_size]
+        with transaction.atomic():
+            old = _stored(chunk)
+            refreshed += refresh_assessments(chunk, as_of=as_of, batch_size=chunk_size)
+            new = _stored(chunk)
+            owners = {c["id"]: c for c in Client.objects.filter(id__in=chunk).values(
+                "id", "firm_id", "consultant_id", "ee_submitted_at")}
+            alerts = _assessment_alerts(old, new, owners, names=names, as_of=as_of)
+            alerts += _document_alerts(chunk, owners, as_of=as_of)
+            before = Alert.objects.filter(client_id__in=chunk).count()
+            Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+            raised += Alert.objects.filter(client_id__in=chunk).count() - before
+    return NightlyResult(refreshed=refreshed, alerts=raised)
+
+
+def _stored(client_ids: Sequence[int]) -> dict[int, dict]:
+    return {r["client_id"]: r for r in ClientAssessment.objects.filter(client_id__in=client_ids).values(
+        "client_id", "as_of", "crs_total", "fsw", "cec", "fstp", "categories", "result")}
+
+
+def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[int, dict], *,
+                       names: dict[str, str], as_of: date) -> list[Alert]:
+    alerts = []
+    for client_id, n in new.items():
+        o = old.get(client_id)
+        owner = owners.get(client_id)
+        if o is None or owner is None:
+            continue  # first assessment: nothing to compare with
+
+        def alert(kind: str, key: str, data: dict, client_id=client_id, owner=owner) -> Alert:
+            return Alert(firm_id=owner["firm_id"], client_id=client_id, consultant_id=owner["consultant_id"],
+                         kind=kind, key=key[:120], data=data, raised_on=as_of)
+
+        if o["crs_total"] != n["crs_total"]:
+            alerts.append(alert(
+                Alert.Kind.SCORE_CHANGE, f"{as_of.isoformat()}:{o['crs_total']}->{n['crs_total']}",
+                {"old": o["crs_total"], "new": n["crs_total"], "delta": n["crs_total"] - o["crs_total"],
+                 "reasons": _score_reasons(o["result"], n["result"])},
+            ))
+        for code in ("fsw", "cec", "fstp"):
+            if o[code] != n[code]:
+                kind = Alert.Kind.NEWLY_ELIGIBLE if n[code] else Alert.Kind.NO_LONGER_ELIGIBLE
+                alerts.append(alert(kind, f"program:{code}:{as_of.isoformat()}", {"program": code}))
+        for slug in sorted(set(n["categories"]) ^ set(o["categories"])):
+            kind = Alert.Kind.NEWLY_ELIGIBLE if slug in n["categories"] else Alert.Kind.NO_LONGER_ELIGIBLE
+            alerts.append(alert(kind, f"category:{slug}:{as_of.isoformat()}",
+                                {"category": slug, "name": names.get(slug, slug)}))
+    return alerts
+
+
+def _score_reasons(old: dict, new: dict) -> list[dict]:
+    """The factors that moved, with the age when the age factor did (a birthday)."""
+    reasons = []
+    o_details, n_details = old["crs"]["details"], new["crs"]["details"]
+    for key in n_details:
+        delta = n_details.get(key, 0) - o_details.get(key, 0)
+        if delta:
+            reason = {"factor": key, "delta": delta}
+            if key == "age":
+                reason["age"] = (new.get("derived") or {}).get("age")
+            reasons.append(reason)
+    return reasons
+
+
+def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_of: date) -> list[Alert]:
+    """Alerts for the latest language test per person and language, each ECA and the EE profile
+    that expire within EXPIRY_ALERT_DAYS of as_of (two queries)."""
+    soon = as_of + timedelta(days=reporting.EXPIRY_ALERT_DAYS)
+    alerts = []
+
+    def alert(client_id: int, key: str, data: dict) -> Alert:
+        owner = owners[client_id]
+        return Alert(firm_id=owner["firm_id"], client_id=client_id, consultant_id=owner["consultant_id"],
+                     kind=Alert.Kind.DOCUMENT_EXPIRING, key=key[:120], data=data, raised_on=as_of)
+
+    latest: dict[tuple[int, bool, str], dict] = {}
+    tests = LanguageTest.objects.filter(
+        client_id__in=client_ids, taken_on__gt=add_years(as_of, -reporting.LANGUAGE_TEST_VALID_YEARS),
+        taken_on__lte=as_of,
+    ).order_by("taken_on", "id").values("id", "client_id", "of_spouse", "test", "taken_on")
+    for t in tests:
+        language = "fr" if t["test"] in F.FRENCH_TESTS else "en"
+        latest[(t["client_id"], t["of_spouse"], language)] = t
+    for t in latest.values():
+        expires_on = add_years(t["taken_on"], reporting.LANGUAGE_TEST_VALID_YEARS)
+        if as_of <= expires_on <= soon and t["client_id"] in owners:
+            document = "spouse_language_test" if t["of_spouse"] else "language_test"
+            alerts.append(alert(t["client_id"], f"{document}:{t['id']}:{expires_on.isoformat()}",
+                                {"document": document, "test": t["test"],
+                                 "expires_on": expires_on.isoformat()}))
+    ecas = Education.objects.filter(
+        client_id__in=client_ids, is_canadian=False,
+        eca_on__gte=add_years(as_of, -reporting.ECA_VALID_YEARS),
+        eca_on__lte=add_years(soon, -reporting.ECA_VALID_YEARS),
+    ).values("id", "client_id", "of_spouse", "level", "eca_on")
+    for e in ecas:
+        expires_on = add_years(e["eca_on"], reporting.ECA_VALID_YEARS)
+        if as_of <= expires_on <= soon and e["client_id"] in owners:
+            alerts.append(alert(e["client_id"], f"eca:{e['id']}:{expires_on.isoformat()}",
+                                {"document": "eca", "level": e["level"], "of_spouse": e["of_spouse"],
+                                 "expires_on": expires_on.isoformat()}))
+    for client_id, owner in owners.items():
+        submitted_at = owner["ee_submitted_at"]
+        if submitted_at is None:
+            continue
+        expires_on = add_months(timezone.localdate(submitted_at), reporting.PROFILE_VALID_MONTHS)
+        if as_of <= expires_on <= soon:
+            alerts.append(alert(client_id, f"ee_profile:{expires_on.isoformat()}",
+                                {"document": "ee_profile", "expires_on": expires_on.isoformat()}))
+    return alerts
+
+
+def dismiss_alert(*, alert: Alert, by) -> Alert:
+    """Mark an alert as dealt with (kept for the record)."""
+    if alert.dismissed_at is None:
+        alert.dismissed_at = timezone.now()
+        alert.save(update_fields=["dismissed_at"])
+    return alert

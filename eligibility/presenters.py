@@ -1,0 +1,56 @@
+"""What report templates and the JSON endpoint read from a stored Report (no recomputation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eligibility.models import Report
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    """Template context shared by the report page and the PDF."""
+    results = report.results
+    consultant = report.client.consultant
+    membership = getattr(consultant, "membership", None)
+    backtest = results["backtest"]
+    return {
+        "report": report,
+        "client": report.client,
+        "firm": report.firm,
+        "consultant": consultant,
+        "rcic_number": membership.rcic_number if membership else "",
+        "r": results,
+        "assessment": results["assessment"],
+        "crs": results["assessment"]["crs"],
+        "eligible_programs": [p for p in results["programs"] if p["eligible"]],
+        "eligible_categories": [c for c in results["categories"] if c["eligible"]],
+        "open_rounds": [r for r in backtest["rounds"] if r["open"]],
+        # The engine keeps zero-point dates only when eligibility is lost or the profile expires.
+        "lowering": [c for c in results["changes_ahead"] if c["delta"] <= 0],
+        "raising": [c for c in results["changes_ahead"] if c["delta"] > 0],
+        "documents_ahead": [d for d in results["documents"] if not d["expired"]],
+    }
+
+
+def report_json_document(report: Report, *, url: str = "") -> dict[str, Any]:
+    """The JSON for integrations: the snapshot's metadata, input facts and results."""
+    return {
+        "id": report.pk,
+        "url": url,
+        "client": {"id": report.client_id, "name": report.client.full_name},
+        "firm": {"id": report.firm_id, "name": report.firm.name},
+        "as_of": report.as_of.isoformat(),
+        "rules": report.rules,
+        "crs_total": report.crs_total,
+        "generated_at": report.generated_at.isoformat(),
+        "generated_by": report.generated_by.get_username() if report.generated_by else None,
+        "facts": report.facts,
+        "results": report.results,
+    }
+
+
+def client_reports_panel(request, client) -> dict[str, Any]:
+    """Context of the reports panel on the client page: the client's latest reports."""
+    from eligibility.selectors import client_reports  # noqa: PLC0415 - apps.ready imports this module
+
+    return {"reports": list(client_reports(request.user, client)[:20])}

@@ -1,0 +1,251 @@
+"""Display helpers for report templates: translated labels for the codes reporting.py returns,
+ISO dates as dates, signed numbers, and two small inline SVG charts (page and PDF alike)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from eligibility.models import DOCUMENT_LABELS, FACTOR_LABELS, PROGRAM_LABELS
+
+register = template.Library()
+
+SECTION_LABELS = {
+    "core_human_capital": _("Core / human capital"),
+    "spouse_factors": _("Spouse or common-law partner"),
+    "skill_transferability": _("Skill transferability"),
+    "additional": _("Additional points"),
+}
+TYPE_LABELS = {
+    "general": _("General"),
+    "cec": _("Canadian Experience Class"),
+    "fsw": _("Federal Skilled Worker"),
+    "fstp": _("Federal Skilled Trades"),
+    "pnp": _("Provincial Nominee Program"),
+    "other": _("Other"),
+}
+PROGRAM_SHORT = {"fsw": "FSW", "cec": "CEC", "fstp": "FSTP"}
+WHOSE = {"client": _("client"), "spouse": _("spouse")}
+
+
+@register.filter
+def isodate(value: str | None) -> date | None:
+    """'2026-11-24' -> date (so the |date filter formats it); None stays None."""
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@register.filter
+def signed(value: int | None) -> str:
+    """+12, −5, 0 (a real minus sign)."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0")
+
+
+@register.filter
+def factor_label(key: str) -> str:
+    label = str(FACTOR_LABELS.get(key, key))
+    return label[:1].upper() + label[1:]
+
+
+@register.filter
+def ucfirst(value: str) -> str:
+    value = str(value)
+    return value[:1].upper() + value[1:]
+
+
+TEST_NAMES = {"ielts_general": "IELTS General Training", "celpip_general": "CELPIP-General",
+              "pte_core": "PTE Core", "tef_canada": "TEF Canada", "tcf_canada": "TCF Canada"}
+
+
+@register.filter
+def test_label(code: str) -> str:
+    return TEST_NAMES.get(code, code)
+
+
+LEVEL_NAMES = {"none": _("less than secondary"), "secondary": _("secondary diploma"),
+               "one_year": _("one-year credential"), "two_year": _("two-year credential"),
+               "bachelors": _("bachelor's or 3+ year credential"),
+               "two_or_more": _("two or more credentials"),
+               "masters": _("master's or professional degree"), "doctoral": _("doctorate")}
+
+
+@register.filter
+def document_detail(document: dict) -> str:
+    """What a listed document is: the test's name, or the credential's level."""
+    if document.get("document") == "language_test":
+        return TEST_NAMES.get(document.get("label"), document.get("label", ""))
+    if document.get("document") == "eca":
+        return str(LEVEL_NAMES.get(document.get("label"), document.get("label", "")))
+    return ""
+
+
+@register.filter
+def level_name(code: str) -> str:
+    """NCLC for the French tests, CLB for the English ones."""
+    return "NCLC" if code in ("tef_canada", "tcf_canada") else "CLB"
+
+
+@register.filter
+def section_label(key: str) -> str:
+    return str(SECTION_LABELS.get(key, key))
+
+
+@register.filter
+def program_label(code: str) -> str:
+    return str(PROGRAM_LABELS.get(code, code))
+
+
+@register.filter
+def program_short(code: str) -> str:
+    return PROGRAM_SHORT.get(code, code)
+
+
+@register.filter
+def document_label(code: str) -> str:
+    return str(DOCUMENT_LABELS.get(code, code))
+
+
+@register.filter
+def whose_label(code: str) -> str:
+    return str(WHOSE.get(code, code))
+
+
+@register.filter
+def type_label(key: str, label: str = "") -> str:
+    """A round type key ("cec", "category:french") as a translated label (categories by name)."""
+    if key and key.startswith("category:"):
+        return label or key.split(":", 1)[1]
+    return str(TYPE_LABELS.get(key, label or key))
+
+
+@register.filter
+def draw_label(row: dict) -> str:
+    """A round as listed: its category name, or its type."""
+    if row.get("type") == "category":
+        return row.get("name") or row.get("category_slug") or ""
+    return str(TYPE_LABELS.get(row.get("type"), row.get("name", "")))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}\u00a0%"
+
+
+@register.filter
+def bar_width(points: int, maximum: int) -> str:
+    """Width of a progress bar in percent (0-100) as a CSS-safe string."""
+    if not maximum:
+        return "0"
+    return f"{max(0.0, min(100.0, 100.0 * points / maximum)):.1f}"
+
+
+BLUE, GREY, MET, MISSED = "#0b4a8b", "#adb5bd", "#198754", "#dc3545"
+
+
+def _n(value: float) -> str:
+    """A coordinate for SVG (format_html escapes its arguments, so numbers go in as text)."""
+    return f"{value:.1f}"
+
+
+@register.simple_tag
+def backtest_chart(backtest: dict, width: int = 720, height: int = 220) -> SafeString:
+    """Inline SVG: the client's score on each open round's date against that round's cutoff."""
+    rounds = [r for r in backtest.get("rounds", []) if r["open"]]
+    if not rounds:
+        return mark_safe("")  # noqa: S308 - constant
+    left, right, top, bottom = 44, 30, 14, 30
+    values = [r["score"] for r in rounds] + [r["lowest_crs"] for r in rounds]
+    step = _step(max(values) - min(values) + 20)
+    lo = (min(values) - 10) // step * step
+    hi = -(-(max(values) + 10) // step) * step
+    days = [isodate(r["drawn_on"]) for r in rounds]
+    first, last = isodate(backtest["since"]), max(days)
+    span = max((last - first).days, 1)
+
+    def x(d: date) -> str:
+        return _n(left + (width - left - right) * (d - first).days / span)
+
+    def y(v: float) -> str:
+        return _n(top + (height - top - bottom) * (hi - v) / max(hi - lo, 1))
+
+    grid = format_html_join(
+        "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e6ea" stroke-width="1"/>'
+        '<text x="{}" y="{}" font-size="10" fill="#6c757d" text-anchor="end">{}</text>',
+        ((left, width - right, y(t), y(t), left - 6, _n(float(y(t)) + 3), t)
+         for t in range(lo, hi + 1, step)),
+    )
+    # A step line: the score holds from one round to the next and changes between them.
+    score_path = f"M{x(days[0])},{y(rounds[0]['score'])}" + "".join(
+        f" H{x(d)} V{y(r['score'])}" for d, r in zip(days[1:], rounds[1:], strict=True))
+    marks = format_html_join(
+        "", '<rect x="{}" y="{}" width="8" height="8" fill="{}"><title>#{} {}: {}</title></rect>',
+        ((_n(float(x(d)) - 4), _n(float(y(r["lowest_crs"])) - 4), MET if r["met"] else MISSED,
+          r["round_number"], r["drawn_on"], r["lowest_crs"]) for d, r in zip(days, rounds, strict=True)),
+    )
+    labels = format_html_join(
+        "", '<text x="{}" y="{}" font-size="10" fill="#6c757d" text-anchor="middle">{}</text>',
+        ((x(d), height - 10, d.strftime("%b %Y")) for d in _month_ticks(first, last)),
+    )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{aria}">'
+        '{grid}<path d="{path}" fill="none" stroke="{blue}" stroke-width="2"/>{marks}{labels}</svg>',
+        w=width, h=height, aria=_("Score against round cutoffs"), grid=grid, path=score_path, blue=BLUE,
+        marks=marks, labels=labels,
+    )
+
+
+@register.simple_tag
+def pool_chart(pool: dict, width: int = 720, height: int = 180) -> SafeString:
+    """Inline SVG: candidates per score band of the latest distribution, the client's band marked."""
+    from eligibility.reporting import DD_BUCKETS  # noqa: PLC0415 - keeps the tag module light
+
+    if not pool:
+        return mark_safe("")  # noqa: S308 - constant
+    counts = pool.get("counts") or {}
+    buckets = [(name, lo, hi, counts.get(name, 0)) for name, lo, hi in reversed(DD_BUCKETS)]
+    top = max((c for *_r, c in buckets), default=0) or 1
+    left, bottom, gap = 8, 34, 4
+    bar_w = (width - 2 * left - gap * (len(buckets) - 1)) / len(buckets)
+    mine = (pool.get("bucket") or {}).get("name")
+    bars = []
+    for i, (name, lo, hi, count) in enumerate(buckets):
+        h = (height - bottom - 16) * count / top
+        bx = left + i * (bar_w + gap)
+        bars.append(format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}-{}: {}</title></rect>'
+            '<text x="{}" y="{}" font-size="9" fill="#6c757d" text-anchor="middle">{}</text>'
+            '<text x="{}" y="{}" font-size="9" fill="#495057" text-anchor="middle">{}</text>',
+            _n(bx), _n(height - bottom - h), _n(bar_w), _n(h), BLUE if name == mine else GREY,
+            lo, hi, count, _n(bx + bar_w / 2), height - bottom + 12, f"{lo}+" if hi == 1200 else f"{lo}-{hi}",
+            _n(bx + bar_w / 2), _n(height - bottom - h - 3), _short(count),
+        ))
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{aria}">{bars}</svg>',
+        w=width, h=height, aria=_("Pool distribution by score"), bars=mark_safe("".join(bars)),  # noqa: S308
+    )
+
+
+def _short(count: int) -> str:
+    return f"{count / 1000:.1f}k" if count >= 1000 else str(count)
+
+
+def _step(span: float) -> int:
+    return 10 if span <= 80 else (25 if span <= 150 else (50 if span <= 400 else 100))
+
+
+def _month_ticks(first: date, last: date) -> list[date]:
+    out = []
+    d = date(first.year, first.month, 1)
+    while d <= last:
+        if d >= first:
+            out.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out[::2] if len(out) > 7 else out
+

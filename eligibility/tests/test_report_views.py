@@ -1,0 +1,222 @@
+"""Reports through the web: generate (POST), page, PDF, JSON, compare; firm isolation; query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from clients.models import Client, LanguageTest
+from clients.tests.factories import FirmFactory, member
+from eligibility import reporting, services
+from eligibility.models import Report
+from eligibility.tests.report_fixtures import SPEC_AS_OF, load_rounds, spec_example_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def firm():
+    return FirmFactory(name="Maple Route Immigration")
+
+
+@pytest.fixture
+def consultant(firm):
+    return member(firm, "consultant", first_name="Priya", last_name="Sharma")
+
+
+@pytest.fixture
+def client_row(firm, consultant):
+    return spec_example_client(firm=firm, consultant=consultant)
+
+
+@pytest.fixture
+def rounds(db):
+    return load_rounds()
+
+
+@pytest.fixture
+def report(client_row, consultant, rounds):
+    return services.generate_report(client=client_row, by=consultant, as_of=SPEC_AS_OF)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def pdftotext(data: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+# ---------------------------------------------------------------------------- generate
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC), tick=False)
+def test_generate_stores_a_snapshot_of_facts_and_results_and_opens_the_report(client, consultant, client_row,
+                                                                              rounds):
+    response = login(client, consultant).post(reverse("eligibility:generate", args=[client_row.pk]))
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("eligibility:report", args=[report.pk])
+    assert (report.client, report.firm, report.generated_by) == (client_row, client_row.firm, consultant)
+    assert report.as_of == SPEC_AS_OF
+    assert report.rules == "2025-03-25"
+    assert report.crs_total == 582
+    loaded = services.clients_with_facts(Client.objects.filter(pk=client_row.pk)).get()
+    assert report.facts == reporting.facts_to_dict(services.facts_for(loaded))
+    assert report.results["assessment"]["crs"]["total"] == 582
+    assert report.results["backtest"]["met_count"] == 1
+    assert report.generated_at is not None
+
+
+def test_generate_is_post_only(client, consultant, client_row):
+    response = login(client, consultant).get(reverse("eligibility:generate", args=[client_row.pk]))
+    assert response.status_code == 405
+    assert not Report.objects.exists()
+
+
+def test_a_report_is_a_snapshot_not_recomputed_when_the_profile_changes(client, consultant, report,
+                                                                       client_row):
+    LanguageTest.objects.filter(client=client_row, test="tef_canada").delete()  # French bonus gone
+    page = login(client, consultant).get(reverse("eligibility:report", args=[report.pk]))
+    assert page.context["crs"]["total"] == 582
+    newer = services.generate_report(client=client_row, by=consultant, as_of=SPEC_AS_OF)
+    assert newer.crs_total < 582
+    report.refresh_from_db()
+    assert report.crs_total == 582
+
+
+# ---------------------------------------------------------------------------- page, PDF, JSON
+
+
+def test_report_page_shows_every_section(client, consultant, report):
+    response = login(client, consultant).get(reverse("eligibility:report", args=[report.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Maria Santos" in html and "Maple Route Immigration" in html
+    for section in ("summary", "crs", "programs", "categories", "backtest", "pool", "what-if", "lowering",
+                    "warnings"):
+        assert f'id="{section}"' in html
+    assert ("Would have been invited in <strong>1 of 1</strong> round open to this profile "
+            "since 2025-11-24") in html
+    assert "An estimated <strong>4,047</strong> of 229,100 candidates" in html
+    assert "a provincial nomination" in html and "+535" in html
+    assert "turns 32" in html
+    assert "Healthcare and social services occupations" in html
+
+
+def test_report_page_query_count_does_not_grow_with_the_number_of_reports(
+        client, consultant, report, client_row, django_assert_max_num_queries):
+    login(client, consultant)
+    url = reverse("eligibility:report", args=[report.pk])
+    client.get(url)
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for _ in range(6):
+        services.generate_report(client=client_row, by=consultant, as_of=SPEC_AS_OF)
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+def test_pdf_is_generated_non_empty_with_the_clients_name(client, consultant, report, tmp_path):
+    response = login(client, consultant).get(reverse("eligibility:report_pdf", args=[report.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="eligibility-report-maria-santos-2026-11-24.pdf"')
+    data = response.content
+    assert data.startswith(b"%PDF") and len(data) > 10_000
+    text = pdftotext(data, tmp_path)
+    assert "Maria Santos" in text
+    assert "582" in text
+    words = " ".join(text.split())
+    assert "Would have been invited in 1 of 1 round open to this profile since 2025-11-24" in words
+    assert "Page 1 / " in text
+
+
+def test_json_endpoint_returns_the_stored_snapshot(client, consultant, report):
+    response = login(client, consultant).get(reverse("eligibility:report_json", args=[report.pk]))
+    data = response.json()
+    assert response.status_code == 200
+    assert data["id"] == report.pk
+    assert data["client"] == {"id": report.client_id, "name": "Maria Santos"}
+    assert (data["as_of"], data["rules"], data["crs_total"]) == ("2026-11-24", "2025-03-25", 582)
+    assert data["facts"]["date_of_birth"] == "1995-04-02"
+    assert data["results"]["assessment"]["crs"]["total"] == 582
+    assert data["results"]["pool"]["above"] == 4047
+    assert data["url"].endswith(f"/reports/{report.pk}/")
+
+
+def test_client_page_panel_lists_reports_with_the_generate_button(client, consultant, report, client_row):
+    response = login(client, consultant).get(reverse("clients:detail", args=[client_row.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="eligibility-reports"' in html
+    assert reverse("eligibility:generate", args=[client_row.pk]) in html
+    assert reverse("eligibility:report", args=[report.pk]) in html
+
+
+# ---------------------------------------------------------------------------- compare
+
+
+def test_compare_shows_what_changed_and_why(client, consultant, client_row, report):
+    test = LanguageTest.objects.get(client=client_row, test="ielts_general")
+    test.reading, test.writing = 8.0, 8.0
+    test.save()
+    later = services.generate_report(client=client_row, by=consultant, as_of=dt.date(2027, 4, 5))
+    response = login(client, consultant).get(reverse("eligibility:compare", args=[later.pk, report.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    diff = response.context["diff"]
+    assert (response.context["old"], response.context["new"]) == (report, later)
+    assert {d["path"] for d in diff["facts"]} == {"language_tests[0].reading", "language_tests[0].writing"}
+    assert {f["factor"] for f in diff["factors"]} >= {"age", "first_language"}
+    assert "language_tests[0].reading" in html and "First official language" in html
+    assert diff["total"]["delta"] == later.crs_total - 582
+
+
+def test_compare_needs_two_reports_of_the_same_client(client, consultant, report, firm):
+    other_client = spec_example_client(firm=firm, consultant=consultant, first_name="Jon")
+    other = services.generate_report(client=other_client, by=consultant, as_of=SPEC_AS_OF)
+    response = login(client, consultant).get(reverse("eligibility:compare", args=[report.pk, other.pk]))
+    assert response.status_code == 404
+
+
+# ---------------------------------------------------------------------------- isolation
+
+
+@pytest.mark.parametrize("name", ["report", "report_pdf", "report_json"])
+def test_another_firms_report_is_not_found(client, report, name):
+    outsider = member(FirmFactory(), "owner")
+    response = login(client, outsider).get(reverse(f"eligibility:{name}", args=[report.pk]))
+    assert response.status_code == 404
+
+
+def test_another_firm_can_neither_generate_nor_list_nor_compare(client, report, client_row):
+    outsider = member(FirmFactory(), "owner")
+    login(client, outsider)
+    assert client.post(reverse("eligibility:generate", args=[client_row.pk])).status_code == 404
+    assert client.get(reverse("eligibility:client_reports", args=[client_row.pk])).status_code == 404
+    assert client.get(reverse("eligibility:compare", args=[report.pk, report.pk])).status_code == 404
+    assert Report.objects.count() == 1
+
+
+def test_anonymous_users_are_sent_to_login(client, report):
+    response = client.get(reverse("eligibility:report", args=[report.pk]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_client_reports_page_lists_only_that_clients_reports(client, consultant, report, client_row, firm):
+    other_client = spec_example_client(firm=firm, consultant=consultant, first_name="Jon")
+    other = services.generate_report(client=other_client, by=consultant, as_of=SPEC_AS_OF)
+    response = login(client, consultant).get(reverse("eligibility:client_reports", args=[client_row.pk]))
+    html = response.content.decode()
+    assert reverse("eligibility:report", args=[report.pk]) in html
+    assert reverse("eligibility:report", args=[other.pk]) not in html

@@ -1,0 +1,91 @@
+"""Eligibility reports: generate (POST), read as a page, a PDF or JSON, compare two; dismiss alerts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients.selectors import clients_for
+from eligibility import reporting, selectors, services
+from eligibility.pdf import report_filename, report_pdf_bytes
+from eligibility.presenters import client_reports_panel, report_context, report_json_document
+
+
+@login_required
+def client_reports(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """A client's reports with the Generate button (the same partial the client page includes)."""
+    client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    panel = {"context": client_reports_panel(request, client)}
+    return render(request, "eligibility/client_reports.html", {"client": client, "panel": panel})
+
+
+@login_required
+@require_POST
+def generate(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    report = services.generate_report(client=client, by=request.user)
+    messages.success(request, _("Report generated for %(name)s.") % {"name": client.full_name})
+    return redirect("eligibility:report", pk=report.pk)
+
+
+def _report(request: HttpRequest, pk: int):
+    qs = selectors.reports_for(request.user).select_related(
+        "client", "client__consultant", "client__consultant__membership", "firm", "generated_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    others = selectors.client_reports(request.user, report.client).exclude(pk=report.pk)[:10]
+    return render(request, "eligibility/report_detail.html",
+                  {**report_context(report), "other_reports": others})
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{report_filename(report)}"'
+    return response
+
+
+@login_required
+def report_json(request: HttpRequest, pk: int) -> JsonResponse:
+    report = _report(request, pk)
+    return JsonResponse(report_json_document(report, url=request.build_absolute_uri(
+        reverse("eligibility:report", args=[report.pk]))), json_dumps_params={"indent": 2})
+
+
+@login_required
+def report_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Compare an earlier report (other_pk) with this one (pk): both of the same client."""
+    report = _report(request, pk)
+    other = get_object_or_404(selectors.reports_for(request.user).filter(client_id=report.client_id),
+                              pk=other_pk)
+    old, new = sorted([other, report], key=lambda r: (r.generated_at, r.pk))
+    diff = reporting.diff_reports(
+        {"as_of": old.as_of.isoformat(), "rules": old.rules, "facts": old.facts, "results": old.results},
+        {"as_of": new.as_of.isoformat(), "rules": new.rules, "facts": new.facts, "results": new.results},
+    )
+    return render(request, "eligibility/report_compare.html",
+                  {"client": report.client, "old": old, "new": new, "diff": diff})
+
+
+@login_required
+@require_POST
+def dismiss_alert(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)
+    services.dismiss_alert(alert=alert, by=request.user)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = reverse("dashboard")
+    return redirect(next_url)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clients",
     "draws",
     "eligibility",
+    "invitations",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("audit.urls")),  # /audit/, /clients/export.csv, /clients/<pk>/history/
     path("clients/", include("clients.urls")),
     path("draws/", include("draws.urls")),
+    path("invitations/", include("invitations.urls")),
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("admin/", admin.site.urls),
 ]

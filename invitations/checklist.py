@@ -1,0 +1,102 @@
+"""The ITA checklist: which documents a client needs, generated from their recorded facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from clients.models import Client, Firm
+from invitations.models import ChecklistItem, ChecklistItemType, Invitation
+
+# IRCC asks for a police certificate from each country (other than Canada) where the
+# applicant spent six months or more since age 18.
+NO_POLICE_CERTIFICATE_FROM = {"CA"}
+
+
+def item_types_for(firm: Firm) -> list[ChecklistItemType]:
+    """The firm's item types: its own rows, plus every default it has not replaced (same key)."""
+    by_key: dict[str, ChecklistItemType] = {}
+    rows = ChecklistItemType.objects.filter(Q(firm=firm) | Q(firm__isnull=True))
+    for row in sorted(rows, key=lambda r: r.firm_id is not None):  # defaults first, firm rows win
+        by_key[row.key] = row
+    return sorted(by_key.values(), key=lambda r: (r.position, r.name.lower()))
+
+
+def country_codes(text: str) -> list[str]:
+    """'in, ae ; PH' -> ['IN', 'AE', 'PH']: ISO codes in order of appearance, without repeats."""
+    codes: list[str] = []
+    for part in re.split(r"[\s,;/]+", text or ""):
+        code = part.strip().upper()
+        if len(code) == 2 and code.isalpha() and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def police_certificate_countries(client: Client) -> list[str]:
+    """Countries of residence and of the applicant's jobs, except Canada."""
+    codes = country_codes(client.residence_countries)
+    codes += country_codes(", ".join(job.country for job in client.jobs.all() if not job.of_spouse))
+    return [c for c in dict.fromkeys(codes) if c not in NO_POLICE_CERTIFICATE_FROM]
+
+
+def _has_spouse(client: Client) -> bool:
+    if client.marital_status in (Client.MaritalStatus.MARRIED, Client.MaritalStatus.COMMON_LAW):
+        return True
+    return getattr(client, "spouse", None) is not None
+
+
+def _family_members(client: Client) -> Iterator[tuple[str, str]]:
+    yield "applicant", client.full_name
+    others = max(client.family_size - 1, 0)
+    if _has_spouse(client):
+        spouse = getattr(client, "spouse", None)
+        yield "spouse", (str(spouse) if spouse and str(spouse) != "spouse" else _("spouse"))
+        others -= 1
+    for n in range(1, others + 1):
+        yield f"dependant-{n}", _("dependant %(n)s") % {"n": n}
+
+
+def _subjects(
+    item_type: ChecklistItemType, client: Client, invitation: Invitation
+) -> Iterable[tuple[str, str]]:
+    """(subject, label) pairs: one checklist item each."""
+    rule, name, Rule = item_type.rule, item_type.name, ChecklistItemType.Rule
+    if rule == Rule.ALWAYS:
+        return [("", name)]
+    if rule == Rule.PER_COUNTRY:
+        return [(code, f"{name} — {code}") for code in police_certificate_countries(client)]
+    if rule == Rule.PER_FAMILY_MEMBER:
+        return [(subject, f"{name} — {who}") for subject, who in _family_members(client)]
+    if rule == Rule.PER_JOB:
+        jobs = [j for j in client.jobs.all() if not j.of_spouse]
+        return [(f"job-{j.pk}", f"{name} — {j.employer or j.noc_id} ({j.start_on:%Y-%m})") for j in jobs]
+    draw_type = invitation.draw.type if invitation.draw_id else ""
+    if rule == Rule.IF_SPOUSE:
+        return [("", name)] if _has_spouse(client) else []
+    if rule == Rule.UNLESS_CEC:
+        return [] if draw_type == "cec" or client.has_job_offer else [("", name)]
+    if rule == Rule.FSTP_ONLY:
+        return [("", name)] if draw_type == "fstp" else []
+    return []
+
+
+def build_checklist(
+    invitation: Invitation, client: Client, item_types: Iterable[ChecklistItemType], *, deadline_on: dt.date
+) -> list[ChecklistItem]:
+    """Unsaved checklist items, each with 'start by' = deadline date minus the type's lead time."""
+    items = []
+    for item_type in item_types:
+        if not item_type.is_active:
+            continue
+        for subject, label in _subjects(item_type, client, invitation):
+            items.append(ChecklistItem(
+                invitation=invitation, item_type=item_type, key=item_type.key, subject=subject[:40],
+                label=label[:250], lead_time_days=item_type.lead_time_days,
+                start_by=deadline_on - dt.timedelta(days=item_type.lead_time_days),
+            ))
+    items.sort(key=lambda i: i.start_by)
+    return items

@@ -1,0 +1,25 @@
+"""One reminder scan, the same code as the Celery task, for installations that run cron."""
+
+from __future__ import annotations
+
+import socket
+
+from django.core.management.base import BaseCommand, CommandError
+
+from invitations import services
+
+
+class Command(BaseCommand):
+    help = "Send the ITA deadline reminders that are due now (one scan), and expire lapsed invitations."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--now", help="Scan as of this ISO 8601 date-time (default: the current time).")
+
+    def handle(self, *args, **options) -> str:
+        try:
+            now = services.parse_now(options["now"])
+        except ValueError as exc:
+            raise CommandError(f"--now: {exc}", returncode=2) from exc
+        result = services.send_due_reminders(now=now, worker=f"manage.py@{socket.gethostname()}")
+        return (f"Sent {result.sent} reminder(s); skipped {result.skipped}, retrying {result.retrying}, "
+                f"failed {result.failed}; expired {result.expired} invitation(s).")

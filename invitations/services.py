@@ -1,0 +1,507 @@
+"""The only writers of invitations, checklists and reminders.
+
+Lock order, everywhere: the Invitation row first, then its reminders. Every write of a
+reminder's status holds its invitation's row lock (see send_due_reminders).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client, Firm, Membership
+from invitations import emails
+from invitations.checklist import build_checklist, item_types_for
+from invitations.models import (
+    ITA_WINDOW,
+    ChecklistItem,
+    ChecklistItemType,
+    ConsultantDigest,
+    FirmReminderSettings,
+    Invitation,
+    Reminder,
+    ReminderAttempt,
+    default_offsets,
+    validate_offsets,
+)
+
+log = logging.getLogger(__name__)
+
+REMINDER_LOCAL_TIME = dt.time(9, 0)  # reminders go out at 09:00 in the firm's time zone
+SMTP_TIMEOUT_SECONDS = 30  # bounds how long a scan may hold an invitation's lock
+RETRY_BASE = dt.timedelta(minutes=5)
+RETRY_MAX = dt.timedelta(hours=1)
+MAX_INVITATIONS_PER_SCAN = 1000
+
+NOTE_STALE = "already past when the invitation was recorded"
+NOTE_REMOVED = "removed from the firm's schedule"
+# Manual transitions; expiry is set by the scan when the deadline passes.
+TRANSITIONS = {
+    Invitation.Status.INVITED: {Invitation.Status.IN_PROGRESS, Invitation.Status.SUBMITTED,
+                                Invitation.Status.DECLINED},
+    Invitation.Status.IN_PROGRESS: {Invitation.Status.SUBMITTED, Invitation.Status.DECLINED},
+}
+
+
+# --- time -------------------------------------------------------------------------------------
+
+def firm_zone(firm: Firm) -> ZoneInfo:
+    """The firm's time zone (settings.TIME_ZONE if the stored name is unknown)."""
+    try:
+        return ZoneInfo(firm.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def parse_now(value: str | None) -> dt.datetime:
+    """An ISO 8601 date-time (naive = settings.TIME_ZONE), or the current time when empty."""
+    if not value:
+        return timezone.now()
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"not an ISO 8601 date-time: {value!r} (e.g. 2027-01-30T09:00:00+00:00)") from exc
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return moment
+
+
+def due_at_for(deadline_at: dt.datetime, offset_days: int, zone: ZoneInfo) -> dt.datetime:
+    """09:00 firm time, `offset_days` calendar days before the deadline's date.
+
+    If the deadline falls before 10:00 local time, the reminder goes an hour before
+    the deadline's clock time instead, so "on the day" still arrives before it.
+    """
+    day = deadline_at.astimezone(zone).date() - dt.timedelta(days=offset_days)
+    morning = dt.datetime.combine(day, REMINDER_LOCAL_TIME, tzinfo=zone)
+    return min(morning, deadline_at - dt.timedelta(days=offset_days, hours=1))
+
+
+def days_left(invitation: Invitation, zone: ZoneInfo, now: dt.datetime) -> int:
+    """Calendar days from today to the deadline's date, both in `zone`."""
+    return (invitation.deadline_at.astimezone(zone).date() - now.astimezone(zone).date()).days
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def reminder_offsets(firm: Firm) -> list[int]:
+    """The firm's reminder days before the deadline, largest first."""
+    row = FirmReminderSettings.objects.filter(firm=firm).first()
+    return sorted(row.offsets_days if row else default_offsets(), reverse=True)
+
+
+def _require_owner(user, firm: Firm) -> None:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.firm_id != firm.pk or membership.role != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the firm's owner can change this."))
+
+
+def _require_member(user, client: Client) -> None:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.firm_id != client.firm_id:
+        raise PermissionDenied(_("This client belongs to another firm."))
+
+
+def set_reminder_offsets(*, firm: Firm, offsets: list[int], by, now: dt.datetime | None = None) -> list[int]:
+    """Save the firm's schedule and apply it to its open invitations (only to what is still ahead)."""
+    _require_owner(by, firm)
+    validate_offsets(offsets)
+    now = now or timezone.now()
+    offsets = sorted(offsets, reverse=True)
+    with transaction.atomic():
+        FirmReminderSettings.objects.update_or_create(
+            firm=firm, defaults={"offsets_days": offsets, "updated_by": by}
+        )
+        open_ids = Invitation.objects.filter(client__firm=firm, status__in=Invitation.OPEN).values("pk")
+        for invitation in Invitation.objects.select_for_update().filter(pk__in=open_ids).order_by("pk"):
+            _schedule_reminders(invitation, offsets, zone=firm_zone(firm), now=now)
+    return offsets
+
+
+def save_item_types(*, firm: Firm, rows: list[dict], by) -> list[ChecklistItemType]:
+    """Apply the owner's edits: a changed default becomes the firm's own copy; new keys are added.
+
+    Each row: key, name, rule, lead_time_days, is_active (and optionally position).
+    Already generated checklists keep their dates; new invitations use the new types.
+    """
+    _require_owner(by, firm)
+    current = {t.key: t for t in item_types_for(firm)}
+    fields = ("name", "rule", "lead_time_days", "is_active", "position")
+    with transaction.atomic():
+        for row in rows:
+            existing = current.get(row["key"])
+            if existing is None:
+                ChecklistItemType.objects.create(
+                    firm=firm, key=row["key"], position=row.get("position", 900),
+                    **{f: row[f] for f in fields if f in row and f != "position"},
+                )
+                continue
+            if all(getattr(existing, f) == row[f] for f in fields if f in row):
+                continue
+            if existing.firm_id is None:  # copy-on-write: the default stays for other firms
+                existing.pk, existing.firm = None, firm
+            for f in fields:
+                if f in row:
+                    setattr(existing, f, row[f])
+            existing.full_clean()
+            existing.save()
+    return item_types_for(firm)
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+def _schedule_reminders(
+    invitation: Invitation, offsets: list[int], *, zone: ZoneInfo, now: dt.datetime
+) -> None:
+    """Create the missing reminder rows; offsets already past are stored as skipped, never sent late.
+
+    The caller holds the invitation's row lock.
+    """
+    existing = {r.offset_days: r for r in invitation.reminders.select_for_update()}
+    for offset in offsets:
+        due_at = due_at_for(invitation.deadline_at, offset, zone)
+        reminder = existing.get(offset)
+        if reminder is None:
+            ahead = due_at > now
+            Reminder.objects.create(
+                invitation=invitation, offset_days=offset, due_at=due_at,
+                status=Reminder.Status.PENDING if ahead else Reminder.Status.SKIPPED,
+                status_note="" if ahead else NOTE_STALE,
+            )
+        elif reminder.status == Reminder.Status.CANCELLED and reminder.status_note == NOTE_REMOVED \
+                and due_at > now:
+            reminder.status, reminder.status_note = Reminder.Status.PENDING, ""
+            reminder.save(update_fields=["status", "status_note"])
+    for offset, reminder in existing.items():
+        if offset not in offsets and reminder.status == Reminder.Status.PENDING:
+            reminder.status, reminder.status_note = Reminder.Status.CANCELLED, NOTE_REMOVED
+            reminder.save(update_fields=["status", "status_note"])
+
+
+def record_invitation(
+    *, client: Client, issued_at: dt.datetime, by, draw=None, now: dt.datetime | None = None
+) -> Invitation:
+    """Record an ITA: the client becomes 'invited', the checklist and the reminders are created.
+
+    Reminders whose date has already passed (an invitation recorded late) are stored as
+    skipped, so the client gets only what is still ahead and never a burst of stale ones.
+    """
+    _require_member(by, client)
+    now = now or timezone.now()
+    if timezone.is_naive(issued_at):
+        raise ValidationError({"issued_at": _("Give the time zone of the invitation's date and time.")})
+    if issued_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"issued_at": _("The invitation date is in the future.")})
+    if issued_at + ITA_WINDOW <= now:
+        raise ValidationError({"issued_at": _(
+            "This invitation's 60 days ended on %(date)s; an expired invitation cannot be recorded."
+        ) % {"date": (issued_at + ITA_WINDOW).astimezone(firm_zone(client.firm)).date().isoformat()}})
+    zone = firm_zone(client.firm)
+    if draw is not None and abs((issued_at.astimezone(zone).date() - draw.drawn_on).days) > 1:
+        raise ValidationError({"draw": _(
+            "Round %(round)s was held on %(drawn)s, not around the invitation's date %(issued)s."
+        ) % {"round": draw.round_number, "drawn": draw.drawn_on.isoformat(),
+             "issued": issued_at.astimezone(zone).date().isoformat()}})
+    with transaction.atomic():
+        client = (Client.objects.select_for_update(of=("self",)).select_related("firm", "spouse")
+                  .prefetch_related("jobs").get(pk=client.pk))
+        if client.invitations.filter(status__in=Invitation.OPEN).exists():
+            raise ValidationError({"issued_at": _(
+                "This client already has an open invitation; mark it submitted or declined, "
+                "or let it expire, first."
+            )})
+        invitation = Invitation(client=client, draw=draw, issued_at=issued_at, recorded_by=by,
+                                status_changed_at=now)
+        invitation.save()
+        ChecklistItem.objects.bulk_create(build_checklist(
+            invitation, client, item_types_for(client.firm),
+            deadline_on=invitation.deadline_at.astimezone(zone).date(),
+        ))
+        _schedule_reminders(invitation, reminder_offsets(client.firm), zone=zone, now=now)
+        if client.status != Client.Status.INVITED:
+            client.status = Client.Status.INVITED
+            client.save(update_fields=["status", "updated_at"])
+    return invitation
+
+
+def _cancel_pending(invitation: Invitation, note: str) -> int:
+    return invitation.reminders.filter(status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, status_note=note, next_attempt_at=None
+    )
+
+
+def _client_status_after(invitation: Invitation, status: str) -> None:
+    """The client's status follows the invitation: submitted -> applied; declined/expired -> back in pool."""
+    client = invitation.client
+    if status == Invitation.Status.SUBMITTED:
+        new = Client.Status.APPLIED
+    elif status in (Invitation.Status.DECLINED, Invitation.Status.EXPIRED) \
+            and client.status == Client.Status.INVITED:
+        new = Client.Status.IN_POOL
+    else:
+        return
+    if client.status != new:
+        client.status = new
+        client.save(update_fields=["status", "updated_at"])
+
+
+def change_status(
+    *, invitation: Invitation, status: str, by, submitted_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """Move an invitation along (in progress, submitted, declined); pending reminders stop at once.
+
+    Waits for the invitation's row lock, so a reminder being sent right now finishes first
+    and no reminder is sent after this returns.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("client__firm")
+                      .get(pk=invitation.pk))
+        _require_member(by, invitation.client)
+        allowed = TRANSITIONS.get(invitation.status, set())
+        if status not in allowed:
+            raise ValidationError({"status": _("An invitation that is %(current)s cannot become %(new)s.") % {
+                "current": invitation.get_status_display(), "new": Invitation.Status(status).label
+                if status in Invitation.Status.values else status}})
+        if status == Invitation.Status.SUBMITTED:
+            zone = firm_zone(invitation.client.firm)
+            if submitted_on is None:
+                raise ValidationError({"submitted_on": _("Give the date the application was submitted.")})
+            if submitted_on < invitation.issued_at.astimezone(zone).date():
+                raise ValidationError({"submitted_on": _("The submission date is before the invitation.")})
+            if submitted_on > now.astimezone(zone).date():
+                raise ValidationError({"submitted_on": _("The submission date is in the future.")})
+        invitation.status = status
+        invitation.submitted_on = submitted_on if status == Invitation.Status.SUBMITTED else None
+        invitation.status_changed_at = now
+        invitation.save(update_fields=["status", "submitted_on", "status_changed_at"])
+        if status not in Invitation.OPEN:
+            _cancel_pending(invitation, f"application {invitation.status}")
+        _client_status_after(invitation, status)
+    return invitation
+
+
+def update_checklist_item(
+    *, item: ChecklistItem, status: str, by, received_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ChecklistItem:
+    """Set an item's status; requested/received dates default to today (firm time)."""
+    now = now or timezone.now()
+    item = ChecklistItem.objects.select_related("invitation__client__firm").get(pk=item.pk)
+    _require_member(by, item.invitation.client)
+    today = now.astimezone(firm_zone(item.invitation.client.firm)).date()
+    if status not in ChecklistItem.Status.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+    if received_on and received_on > today:
+        raise ValidationError({"received_on": _("The date received is in the future.")})
+    item.status = status
+    if status == ChecklistItem.Status.REQUESTED and item.requested_on is None:
+        item.requested_on = today
+    item.received_on = (received_on or today) if status == ChecklistItem.Status.RECEIVED else None
+    item.save(update_fields=["status", "requested_on", "received_on"])
+    return item
+
+
+def expire_invitations(*, now: dt.datetime) -> int:
+    """Open invitations whose deadline has passed become expired; their pending reminders are cancelled."""
+    count = 0
+    with transaction.atomic():
+        lapsed = (Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("client").filter(status__in=Invitation.OPEN, deadline_at__lte=now))
+        for invitation in lapsed:
+            invitation.status, invitation.status_changed_at = Invitation.Status.EXPIRED, now
+            invitation.save(update_fields=["status", "status_changed_at"])
+            _cancel_pending(invitation, "deadline passed")
+            _client_status_after(invitation, Invitation.Status.EXPIRED)
+            count += 1
+    return count
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+@dataclass
+class ScanResult:
+    sent: int = 0
+    skipped: int = 0
+    retrying: int = 0
+    failed: int = 0
+    expired: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(status=Reminder.Status.PENDING, due_at__lte=now) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def send_due_reminders(*, now: dt.datetime | None = None, worker: str = "") -> ScanResult:
+    """One scan: expire lapsed invitations, then send each due reminder exactly once.
+
+    Design (exactly once, as far as SMTP allows):
+    - At most once: a reminder is one row, unique per (invitation, offset). A scan claims an
+      invitation with SELECT ... FOR UPDATE SKIP LOCKED (a concurrent scan passes it by) and,
+      in that same transaction, marks the reminder sent, hands the message to SMTP, and commits.
+      A crash before SMTP's "250 OK" rolls the mark back (the row stays pending, the lock is
+      released by PostgreSQL); the only duplicate window is between "250" and COMMIT, which is
+      why the SMTP session is closed only after the commit, and why the Message-ID is stable.
+    - At least once: nothing depends on a queued message or a beat tick. Every scan looks at all
+      pending reminders that are due, whose invitation is open and whose deadline is ahead, so
+      what was missed while workers, Redis or SMTP were down goes out at the next scan.
+    - No burst: if several are due for one invitation, only the latest is sent; the others are
+      marked skipped. Reminders already past when an invitation is recorded are created skipped.
+    - SMTP failure: the attempt is recorded (ReminderAttempt), the reminder stays pending with
+      next_attempt_at = now + 5, 10, 20, 40, 60, 60... minutes; refused recipients -> failed.
+    - A status change (change_status) takes the same row lock and cancels pending reminders.
+    """
+    now = now or timezone.now()
+    result = ScanResult(expired=expire_invitations(now=now))
+    handled: list[int] = []
+    due_invitations = Reminder.objects.filter(_due(now)).values("invitation_id")
+    while len(handled) < MAX_INVITATIONS_PER_SCAN:
+        connection = mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS)
+        try:
+            with transaction.atomic():
+                invitation = (
+                    Invitation.objects.select_for_update(skip_locked=True)
+                    .filter(pk__in=due_invitations, status__in=Invitation.OPEN, deadline_at__gt=now)
+                    .exclude(pk__in=handled).order_by("deadline_at", "pk").first()
+                )
+                if invitation is None:
+                    break
+                handled.append(invitation.pk)
+                _deliver_latest(invitation, now=now, worker=worker, connection=connection, result=result)
+        finally:
+            connection.close()  # QUIT after the commit, never inside the duplicate window
+    return result
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_MAX)
+
+
+def _deliver_latest(
+    invitation: Invitation, *, now: dt.datetime, worker: str, connection, result: ScanResult
+) -> None:
+    """Under the invitation's lock: skip all but the latest due reminder, send that one."""
+    due = list(invitation.reminders.select_for_update()
+               .filter(status=Reminder.Status.PENDING, due_at__lte=now).order_by("due_at", "-offset_days"))
+    if not due:
+        return
+    *older, latest = due
+    for reminder in older:
+        reminder.status = Reminder.Status.SKIPPED
+        reminder.status_note = f"superseded by the {latest.offset_days}-day reminder"
+        reminder.next_attempt_at = None
+        reminder.save(update_fields=["status", "status_note", "next_attempt_at"])
+        result.skipped += 1
+    if latest.next_attempt_at and latest.next_attempt_at > now:
+        return  # still backing off after an SMTP failure
+    client = (Client.objects.select_related("firm", "consultant").get(pk=invitation.client_id))
+    latest.attempts += 1
+    if not client.email:
+        _record_failure(latest, now, worker, "the client has no email address", permanent=True)
+        result.failed += 1
+        return
+    zone = firm_zone(client.firm)
+    open_items = list(invitation.checklist.exclude(
+        status__in=[ChecklistItem.Status.RECEIVED, ChecklistItem.Status.NOT_NEEDED]))
+    message = emails.reminder_message(latest, invitation, client, open_items=open_items, zone=zone,
+                                      now=now, connection=connection)
+    try:
+        with transaction.atomic():  # a savepoint: undone if SMTP does not accept the message
+            latest.status, latest.sent_at, latest.next_attempt_at = Reminder.Status.SENT, now, None
+            latest.recipients = ", ".join(message.to + [f"cc {a}" for a in message.cc])[:500]
+            latest.save(update_fields=["status", "sent_at", "next_attempt_at", "recipients", "attempts"])
+            ReminderAttempt.objects.create(reminder=latest, attempted_at=now, succeeded=True, worker=worker)
+            connection.open()
+            connection.send_messages([message])
+        result.sent += 1
+    except smtplib.SMTPRecipientsRefused as exc:
+        latest.refresh_from_db(fields=["status", "sent_at", "recipients", "next_attempt_at"])
+        _record_failure(latest, now, worker, repr(exc), permanent=True)
+        result.failed += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        latest.refresh_from_db(fields=["status", "sent_at", "recipients", "next_attempt_at"])
+        _record_failure(latest, now, worker, f"{type(exc).__name__}: {exc}", permanent=False)
+        result.retrying += 1
+        log.warning("reminder %s: SMTP attempt %s failed: %s", latest.pk, latest.attempts, exc)
+
+
+def _record_failure(
+    reminder: Reminder, now: dt.datetime, worker: str, error: str, *, permanent: bool
+) -> None:
+    if permanent:
+        reminder.status, reminder.next_attempt_at = Reminder.Status.FAILED, None
+        reminder.status_note = error[:200]
+    else:
+        reminder.next_attempt_at = now + _backoff(reminder.attempts)
+        reminder.status_note = error[:200]
+    reminder.save(update_fields=["status", "status_note", "next_attempt_at", "attempts"])
+    ReminderAttempt.objects.create(reminder=reminder, attempted_at=now, succeeded=False,
+                                   error=error[:5000], worker=worker)
+
+
+# --- consultant digest ------------------------------------------------------------------------
+
+def digest_rows(user, *, now: dt.datetime) -> list[dict]:
+    """The consultant's open invitations that need attention: overdue items or 7 days or less left."""
+    invitations = (Invitation.objects.filter(client__consultant=user, status__in=Invitation.OPEN)
+                   .select_related("client__firm").prefetch_related("checklist").order_by("deadline_at"))
+    rows = []
+    for invitation in invitations:
+        zone = firm_zone(invitation.client.firm)
+        today = now.astimezone(zone).date()
+        overdue = [i for i in invitation.checklist.all() if i.is_overdue(today)]
+        left = days_left(invitation, zone, now)
+        if overdue or left <= 7:
+            rows.append({"invitation": invitation, "client": invitation.client, "days_left": left,
+                         "overdue": overdue})
+    return rows
+
+
+def send_daily_digests(*, now: dt.datetime | None = None) -> int:
+    """Send each consultant with something to act on one summary a day (a unique row per day)."""
+    now = now or timezone.now()
+    consultant_ids = (Invitation.objects.filter(status__in=Invitation.OPEN)
+                      .values_list("client__consultant_id", flat=True).distinct())
+    sent = 0
+    from django.contrib.auth import get_user_model
+
+    for user in get_user_model().objects.filter(pk__in=consultant_ids, is_active=True).exclude(email=""):
+        membership = getattr(user, "membership", None)
+        zone = firm_zone(membership.firm) if membership else ZoneInfo(settings.TIME_ZONE)
+        today = now.astimezone(zone).date()
+        rows = digest_rows(user, now=now)
+        if not rows:
+            continue
+        connection = mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS)
+        try:
+            with transaction.atomic():
+                ConsultantDigest.objects.create(
+                    user=user, sent_on=today, sent_at=now,
+                    overdue_items=sum(len(r["overdue"]) for r in rows))
+                connection.open()
+                connection.send_messages([emails.digest_message(user, rows, today=today)])
+            sent += 1
+        except IntegrityError:
+            continue  # already sent today
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("digest for %s not sent, next run retries: %s", user, exc)
+        finally:
+            connection.close()
+    return sent

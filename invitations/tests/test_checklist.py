@@ -1,0 +1,124 @@
+"""The ITA checklist generated from the client's facts (issue 5, h) and its owner-edited types."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from clients.tests.factories import JobFactory, SpouseFactory, member
+from draws.models import Draw
+from invitations import services
+from invitations.models import ChecklistItem, ChecklistItemType
+from invitations.tests.helpers import ISSUED_AT, invited_client, new_client
+
+pytestmark = pytest.mark.django_db
+DEADLINE_ON = dt.date(2027, 4, 2)  # ISSUED_AT + 60 days, in Toronto
+
+
+def police(invitation) -> list[ChecklistItem]:
+    return list(invitation.checklist.filter(key="police_certificate").order_by("id"))
+
+
+def test_h_client_who_lived_in_three_countries_gets_three_police_certificates_with_start_by_dates():
+    _, invitation = invited_client(residence_countries="IN, AE, PH")
+
+    certificates = police(invitation)
+    assert [c.label for c in certificates] == [
+        "Police certificate — IN", "Police certificate — AE", "Police certificate — PH"]
+    assert [c.subject for c in certificates] == ["IN", "AE", "PH"]
+    # the default lead time is 45 days: start by 45 days before the deadline's date
+    assert {c.start_by for c in certificates} == {DEADLINE_ON - dt.timedelta(days=45)}
+    assert certificates[0].start_by == dt.date(2027, 2, 16)
+    assert {c.status for c in certificates} == {ChecklistItem.Status.NOT_STARTED}
+
+
+def test_police_certificates_also_cover_countries_of_work_but_not_canada_or_the_spouses_jobs():
+    applicant = new_client(residence_countries="in; CA")
+    JobFactory(client=applicant, country="AE")
+    JobFactory(client=applicant, country="IN")  # already listed
+    JobFactory(client=applicant, country="CA")
+    JobFactory(client=applicant, country="GB", of_spouse=True)
+    invitation = services.record_invitation(client=applicant, issued_at=ISSUED_AT, by=applicant.consultant,
+                                            now=ISSUED_AT)
+    assert [c.subject for c in police(invitation)] == ["IN", "AE"]
+
+
+def test_one_medical_exam_per_family_member_and_relationship_proof_with_a_spouse():
+    spouse = SpouseFactory(client=new_client(marital_status="married", family_size=4), first_name="Luis",
+                           last_name="Reyes")
+    applicant = spouse.client
+    invitation = services.record_invitation(client=applicant, issued_at=ISSUED_AT, by=applicant.consultant,
+                                            now=ISSUED_AT)
+    medicals = invitation.checklist.filter(key="medical_exam").order_by("id")
+    assert [m.label for m in medicals] == [
+        f"Immigration medical exam — {applicant.full_name}", "Immigration medical exam — Luis Reyes",
+        "Immigration medical exam — dependant 1", "Immigration medical exam — dependant 2"]
+    assert invitation.checklist.filter(key="relationship_proof").count() == 1
+
+
+def test_proof_of_funds_not_listed_for_a_cec_round_or_with_a_job_offer():
+    cec = Draw.objects.create(round_number="9001", drawn_on=dt.date(2027, 2, 1), type=Draw.Type.CEC,
+                              invitations_issued=3000, lowest_crs=515)
+    applicant = new_client()
+    with_cec = services.record_invitation(client=applicant, issued_at=ISSUED_AT, draw=cec,
+                                          by=applicant.consultant, now=ISSUED_AT)
+    _, general = invited_client()
+    _, with_offer = invited_client(has_job_offer=True)
+    assert not with_cec.checklist.filter(key="proof_of_funds").exists()
+    assert general.checklist.filter(key="proof_of_funds").count() == 1
+    assert not with_offer.checklist.filter(key="proof_of_funds").exists()
+
+
+def test_reference_letter_per_job_names_the_employer():
+    applicant = new_client()
+    JobFactory(client=applicant, employer="Acme Robotics", start_on=dt.date(2021, 3, 1))
+    invitation = services.record_invitation(client=applicant, issued_at=ISSUED_AT, by=applicant.consultant,
+                                            now=ISSUED_AT)
+    (letter,) = invitation.checklist.filter(key="reference_letter")
+    assert letter.label == "Employment reference letter (duties matching the NOC) — Acme Robotics (2021-03)"
+
+
+def test_owner_edits_a_default_type_for_the_firm_only():
+    applicant = new_client(residence_countries="IN")
+    owner = member(applicant.firm, role="owner")
+    services.save_item_types(firm=applicant.firm, by=owner, rows=[
+        {"key": "police_certificate", "name": "Police clearance", "rule": "per_residence_country",
+         "lead_time_days": 50, "is_active": True},
+        {"key": "photos", "name": "Digital photos", "rule": "per_family_member", "lead_time_days": 7,
+         "is_active": False},
+        {"key": "translations", "name": "Certified translations", "rule": "always", "lead_time_days": 20,
+         "is_active": True},
+    ])
+    invitation = services.record_invitation(client=applicant, issued_at=ISSUED_AT, by=applicant.consultant,
+                                            now=ISSUED_AT)
+    (certificate,) = police(invitation)
+    assert certificate.label == "Police clearance — IN"
+    assert certificate.start_by == DEADLINE_ON - dt.timedelta(days=50)
+    assert not invitation.checklist.filter(key="photos").exists()
+    assert invitation.checklist.get(key="translations").start_by == DEADLINE_ON - dt.timedelta(days=20)
+    # the default is untouched for every other firm
+    default = ChecklistItemType.objects.get(firm=None, key="police_certificate")
+    assert (default.name, default.lead_time_days) == ("Police certificate", 45)
+    _, other = invited_client(residence_countries="IN")
+    assert police(other)[0].label == "Police certificate — IN"
+
+
+def test_only_the_owner_edits_item_types():
+    applicant = new_client()
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.save_item_types(firm=applicant.firm, by=applicant.consultant, rows=[])
+
+
+def test_item_overdue_once_its_start_by_date_passed_without_a_request():
+    _, invitation = invited_client(residence_countries="IN")
+    (certificate,) = police(invitation)  # start by 2027-02-16
+    assert not certificate.is_overdue(dt.date(2027, 2, 16))
+    assert certificate.is_overdue(dt.date(2027, 2, 17))
+    services.update_checklist_item(item=certificate, status="requested", by=invitation.client.consultant,
+                                   now=ISSUED_AT + dt.timedelta(days=17))
+    certificate.refresh_from_db()
+    assert certificate.requested_on == dt.date(2027, 2, 18)
+    assert not certificate.is_overdue(dt.date(2027, 2, 18))

@@ -1,0 +1,186 @@
+"""Thin views: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clients.models import Client, Membership
+from clients.selectors import clients_for, membership_for
+from invitations import selectors, services
+from invitations.checklist import item_types_for
+from invitations.forms import (
+    ChecklistItemForm,
+    ItemTypeFormSet,
+    RecordInvitationForm,
+    ReminderOffsetsForm,
+    StatusForm,
+)
+from invitations.models import ChecklistItem, Invitation
+
+
+def section_context(request: HttpRequest, client: Client, *, record_form=None, status_form=None,
+                    item_form=None, item_pk=None) -> dict:
+    """Everything the client page section shows, in a fixed number of queries."""
+    membership = membership_for(request.user)
+    zone = services.firm_zone(membership.firm)
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    invitations = selectors.client_invitations(request.user, client)
+    current = invitations[0] if invitations else None
+    items = list(current.checklist.all()) if current else []
+    for item in items:
+        item.overdue = item.is_overdue(today)
+    can_record = current is None or not current.is_open
+    with timezone.override(zone):
+        if can_record and record_form is None:
+            record_form = RecordInvitationForm(today=today, initial={"issued_at": timezone.localtime(now)})
+    return {
+        "client": client, "invitation": current, "history": invitations[1:], "zone": str(zone),
+        "days_left": services.days_left(current, zone, now) if current else None,
+        "reminders": list(current.reminders.all()) if current else [], "items": items,
+        "overdue_count": sum(1 for i in items if i.overdue) if current and current.is_open else 0,
+        "record_form": record_form if can_record else None,
+        "status_form": (status_form or StatusForm()) if current and current.is_open else None,
+        "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
+        "next": request.get_full_path(), "today": today,
+    }
+
+
+def _back(request: HttpRequest, client: Client) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("invitations:client", client_pk=client.pk)
+
+
+def _invalid(request: HttpRequest, client: Client, **forms) -> HttpResponse:
+    context = section_context(request, client, **forms)
+    context["next"] = request.POST.get("next", "")
+    return render(request, "invitations/client.html", context, status=400)
+
+
+@login_required
+def client_page(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The invitation section on a page of its own (the client page includes the same partial)."""
+    client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    return render(request, "invitations/client.html", section_context(request, client))
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(clients_for(request.user).select_related("firm"), pk=client_pk)
+    zone = services.firm_zone(client.firm)
+    with timezone.override(zone):
+        form = RecordInvitationForm(request.POST, today=timezone.localdate())
+        valid = form.is_valid()
+    if valid:
+        try:
+            services.record_invitation(client=client, issued_at=form.cleaned_data["issued_at"],
+                                       draw=form.cleaned_data["draw"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Invitation recorded; the checklist and reminders are scheduled."))
+            return _back(request, client)
+    return _invalid(request, client, record_form=form)
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(selectors.invitations_for(request.user).select_related("client"), pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(invitation=invitation, status=form.cleaned_data["status"],
+                                   submitted_on=form.cleaned_data["submitted_on"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Invitation status updated."))
+            return _back(request, invitation.client)
+    return _invalid(request, invitation.client, status_form=form)
+
+
+@login_required
+@require_POST
+def update_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.checklist_items_for(request.user).select_related("invitation__client"),
+                             pk=pk)
+    form = ChecklistItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_checklist_item(item=item, status=form.cleaned_data["status"],
+                                           received_on=form.cleaned_data["received_on"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _back(request, item.invitation.client)
+    return _invalid(request, item.invitation.client, item_form=form, item_pk=item.pk)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The firm's open invitations by deadline, with overdue checklist items flagged."""
+    membership = membership_for(request.user)
+    if membership is None:
+        raise PermissionDenied
+    zone = services.firm_zone(membership.firm)
+    now = timezone.now()
+    today = now.astimezone(zone).date()
+    rows = list(selectors.open_invitations(request.user, today=today))
+    for inv in rows:
+        inv.days_left = services.days_left(inv, zone, now)
+    return render(request, "invitations/overview.html", {
+        "rows": rows, "zone": str(zone),
+        "overdue": list(selectors.overdue_items(request.user, today=today)[:50]),
+    })
+
+
+@login_required
+def firm_settings(request: HttpRequest) -> HttpResponse:
+    """Owner only: the reminder schedule and the checklist's document types."""
+    membership = membership_for(request.user)
+    if membership is None or membership.role != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only the firm's owner can change the reminder settings."))
+    firm = membership.firm
+    types = item_types_for(firm)
+    initial_types = [{"key": t.key, "name": t.name, "rule": t.rule, "lead_time_days": t.lead_time_days,
+                      "is_active": t.is_active} for t in types]
+    offsets_form = ReminderOffsetsForm(
+        initial={"offsets": ", ".join(str(d) for d in services.reminder_offsets(firm))})
+    formset = ItemTypeFormSet(initial=initial_types, prefix="types")
+    status = 200
+    if request.method == "POST" and "save_offsets" in request.POST:
+        offsets_form = ReminderOffsetsForm(request.POST)
+        if offsets_form.is_valid():
+            services.set_reminder_offsets(firm=firm, offsets=offsets_form.cleaned_data["offsets"],
+                                          by=request.user)
+            messages.success(request, _("Reminder schedule saved; open invitations follow it from now on."))
+            return redirect("invitations:settings")
+        status = 400
+    elif request.method == "POST" and "save_types" in request.POST:
+        formset = ItemTypeFormSet(request.POST, initial=initial_types, prefix="types")
+        if formset.is_valid():
+            rows = [dict(f.cleaned_data, position=(n + 1) * 10)
+                    for n, f in enumerate(formset.forms) if f.cleaned_data]
+            services.save_item_types(firm=firm, rows=rows, by=request.user)
+            messages.success(request, _("Checklist documents saved; new invitations use them."))
+            return redirect("invitations:settings")
+        status = 400
+    return render(request, "invitations/settings.html", {
+        "offsets_form": offsets_form, "formset": formset, "firm": firm,
+        "open_count": Invitation.objects.filter(client__firm=firm, status__in=Invitation.OPEN).count(),
+        "settings_url": reverse("invitations:settings"),
+    }, status=status)

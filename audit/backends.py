@@ -18,3 +18,15 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def throttle_username(request, credentials: dict | None) -> str | None:
+    """The username django-axes counts failures for (AXES_USERNAME_CALLABLE).
+
+    Cut to the 150 characters a username can have: Django's login form passes longer input on
+    to authenticate(), and axes would write it to a 255-character column (a database error,
+    found by the fuzz test). No real account has a longer name, so nothing is lost.
+    """
+    data = credentials if credentials else getattr(request, "POST", {})
+    username = data.get("username") if data else None
+    return username[:150] if isinstance(username, str) else username

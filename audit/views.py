@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from audit import selectors, services
 from audit.models import ExportLog
@@ -37,6 +38,7 @@ def _bad_cursor():
 
 
 @role_required(VIEW_AUDIT)
+@require_GET
 def audit_log(request):
     """Every change to the firm's client data, newest first, and the latest exports."""
     try:
@@ -50,6 +52,7 @@ def audit_log(request):
 
 
 @role_required(VIEW_AUDIT)
+@require_GET
 def client_history(request, pk: int):
     """One client's history (profile, spouse, education, tests, jobs...), owner only."""
     client = get_object_or_404(clients_for(request.user), pk=pk)
@@ -63,6 +66,7 @@ def client_history(request, pk: int):
 
 
 @role_required(EXPORT_CLIENTS)
+@require_GET
 def client_export_csv(request):
     """All the firm's clients as CSV, streamed; each export is logged (who, when, how many rows)."""
     clients = clients_for(request.user).select_related("consultant", "assessment").order_by(

@@ -161,6 +161,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "audit.backends.throttle_username"  # cut to 150 characters
 AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"  # the login card with a clear message, HTTP 429
 
 # Behind a reverse proxy (nginx, a load balancer): how many set X-Forwarded-For/-Proto.

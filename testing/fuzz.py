@@ -1,0 +1,119 @@
+"""Hostile-input fuzzing of forms and pages with hypothesis: never a 500, never half-saved.
+
+    from testing.fuzz import fuzz_form_post, fuzz_get
+    fuzz_form_post(client, "/clients/new/", ["first_name", "date_of_birth", "jobs-0-noc"],
+                   fixed=profile_post(consultant))
+
+`fixed` is a valid POST the fuzzed fields are laid over, so each example breaks a few fields
+of an otherwise good submission (the deepest code paths), not just the first validator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.apps import apps
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+# Our own apps' tables: a failed submission must leave every one of them as it was.
+# (Login attempts and sessions are written on purpose, even for a refused POST.)
+PROJECT_APPS = ("clients", "draws", "eligibility", "invitations", "audit")
+
+SCRIPTS = [
+    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
+    "{{ 7|add:7 }}", "{% debug %}", "'; DROP TABLE clients_client; --", "../../../etc/passwd",
+    "\u202egnp.exe", "=HYPERLINK(\"http://evil.example\")", "%00", "\\x00", "null", "None", "undefined",
+]
+NUMBERS = [
+    "-1", "-37.5", "0", "-0", "1e309", "NaN", "Infinity", "-Infinity", "0x1F", "１２", "3,5", "9" * 40,
+    "2147483648", "-9223372036854775809", "1_000", " 7 ", "7.25", "168.1", "169",
+]
+DATES = [
+    "0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00", "2026-02-30", "2026-13-01", "31/12/9999",
+    "-2026-01-01", "2026-11-25T25:61:00", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-12:00", "today",
+]
+NOC_CODES = ["00000", "99999", "1234", "123456", "ABCDE", "31301 ", " 31301", "3130l", "00010", "-3130"]
+
+
+def hostile_values() -> st.SearchStrategy:
+    """One hostile form value: long or odd text, scripts, bad numbers and dates, unknown NOC codes."""
+    return st.one_of(
+        st.sampled_from(SCRIPTS + NUMBERS + DATES + NOC_CODES + ["", " ", "on", "off", "true", "maybe"]),
+        st.integers(min_value=-(10**20), max_value=10**20).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+        st.dates().map(lambda d: d.isoformat()),
+        st.text(max_size=300),
+        st.sampled_from([10_000, 100_001]).map(lambda n: "A" * n),  # past every max_length
+        st.text(alphabet="é<>&\"'\u0000\ufeff", min_size=1, max_size=50),
+        st.lists(st.text(max_size=20), min_size=2, max_size=3),  # a multi-valued field (wrong type)
+    )
+
+
+def table_counts(app_labels: Iterable[str] = PROJECT_APPS) -> dict[str, int]:
+    """Row count of every model (historical tables included) of the installed `app_labels`."""
+    installed = {c.label for c in apps.get_app_configs()}
+    return {
+        model._meta.label: model._base_manager.count()
+        for label in app_labels if label in installed
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def fuzz_form_post(
+    client,
+    url: str,
+    field_names: Sequence[str],
+    *,
+    fixed: dict | None = None,
+    max_examples: int = 60,
+    app_labels: Iterable[str] = PROJECT_APPS,
+) -> dict[int, int]:
+    """POST hostile values of `field_names` (over `fixed`) to `url`, many times.
+
+    Asserts on every example: the status is below 500, and unless the answer is a redirect
+    (a successful save), no table of `app_labels` gained or lost a row (nothing half-saved).
+    Returns how many responses each status code got, for the caller to assert on.
+    """
+    statuses: dict[int, int] = {}
+    app_labels = tuple(app_labels)
+
+    @settings(max_examples=max_examples, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(values=st.fixed_dictionaries({name: hostile_values() for name in field_names}))
+    def run(values: dict) -> None:
+        data = {**(fixed or {}), **values}
+        # A savepoint per example: examples stay independent, and a database error in the view
+        # (a 500) is reported as such instead of breaking the test's transaction.
+        with transaction.atomic():
+            before = table_counts(app_labels)
+            response = client.post(url, data)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code < 500, f"{response.status_code} for {data!r}"
+            if not 300 <= response.status_code < 400:
+                assert table_counts(app_labels) == before, f"rows changed by a refused POST: {data!r}"
+            transaction.set_rollback(True)
+
+    run()
+    return statuses
+
+
+def fuzz_get(client, url: str, param_names: Sequence[str], *, max_examples: int = 40) -> dict[int, int]:
+    """GET `url` with hostile query parameters; every answer is below 500."""
+    statuses: dict[int, int] = {}
+
+    @settings(max_examples=max_examples, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(values=st.fixed_dictionaries({name: hostile_values() for name in param_names}))
+    def run(values: dict) -> None:
+        with transaction.atomic():
+            response = client.get(url, values)
+            if getattr(response, "streaming", False):
+                b"".join(response.streaming_content)  # a streamed body fails while it is read
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code < 500, f"{response.status_code} for {values!r}"
+            transaction.set_rollback(True)
+
+    run()
+    return statuses

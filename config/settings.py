@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "clients",
     "draws",
     "eligibility",
+    "ops",
     "invitations",
 ]
 
@@ -161,6 +162,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every management command
 AXES_USERNAME_CALLABLE = "audit.backends.throttle_username"  # cut to 150 characters
 AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"  # the login card with a clear message, HTTP 429
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clients import views as client_views
+from ops import views as ops_views
 
 urlpatterns = [
     path("", client_views.dashboard, name="dashboard"),
@@ -13,5 +14,6 @@ urlpatterns = [
     path("draws/", include("draws.urls")),
     path("invitations/", include("invitations.urls")),
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
+    path("ping/", ops_views.ping, name="ping"),
     path("admin/", admin.site.urls),
 ]

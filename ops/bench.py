@@ -1,0 +1,185 @@
+"""The benchmark: seed N clients in bulk, then time the engine, the jobs and the pages.
+
+Everything runs in one process against the configured database (PostgreSQL for
+`make bench`). Pages are requested through Django's test client, authenticated,
+so a latency is the whole Django stack (middleware, session, views, templates,
+SQL) without the network. Email goes to the in-memory backend while measuring,
+so the figures are our code's, not an SMTP server's.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from clients.demo import DemoFirm, build_clients, create_demo_firm
+from clients.models import Client, Firm
+
+PAGE_REQUESTS = 30
+OFFSETS = (45, 30, 14, 7, 3, 1, 0)
+
+
+@dataclass
+class Seeded:
+    demo: DemoFirm
+    client_ids: list[int]
+    seconds: float
+    reused: bool
+
+
+def seed_firm(n: int, *, seed: int, log: Callable[[str], None]) -> Seeded:
+    """A firm named "Bench N" with N clients and N/10 open invitations (reused if already there)."""
+    started = time.monotonic()
+    name = f"Bench {n}"
+    existing = Firm.objects.filter(name=name).first()
+    if existing is not None and Client.objects.filter(firm=existing).count() == n:
+        demo = create_demo_firm(name=name, prefix=f"bench{n}-")
+        ids = list(Client.objects.filter(firm=existing).order_by("id").values_list("id", flat=True))
+        log(f"reusing {name}: {n} clients")
+        return Seeded(demo, ids, time.monotonic() - started, True)
+    if existing is not None:
+        raise SystemExit(f"firm {name!r} exists with another number of clients; drop the database first")
+    demo = create_demo_firm(name=name, prefix=f"bench{n}-")
+    log(f"seeding {n} clients into {name} ...")
+    ids = build_clients(demo, count=n, seed=seed, today=timezone.localdate())
+    _open_invitations(demo, ids[: max(1, n // 10)], seed=seed)
+    return Seeded(demo, ids, time.monotonic() - started, False)
+
+
+def _open_invitations(demo: DemoFirm, client_ids: list[int], *, seed: int) -> None:
+    """Open invitations at every point of their 60 days, with their reminder rows, in bulk."""
+    from invitations.models import Invitation, Reminder
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    with transaction.atomic():
+        invitations = []
+        for cid in client_ids:
+            issued = now - timedelta(days=rng.randint(0, 58), minutes=rng.randint(0, 1440))
+            invitations.append(
+                Invitation(
+                    client_id=cid,
+                    issued_at=issued,
+                    deadline_at=issued + timedelta(days=60),
+                    status="invited",
+                    status_changed_at=issued,
+                    recorded_by=demo.owner,
+                )
+            )
+        Invitation.objects.bulk_create(invitations, batch_size=5000)
+        reminders = []
+        for inv in invitations:
+            for offset in OFFSETS:
+                due = inv.deadline_at - timedelta(days=offset)
+                # Those due more than a day ago were sent already; the scan finds the rest.
+                reminders.append(
+                    Reminder(
+                        invitation=inv,
+                        offset_days=offset,
+                        due_at=due,
+                        status="sent" if due < now - timedelta(days=1) else "pending",
+                        sent_at=due if due < now - timedelta(days=1) else None,
+                    )
+                )
+        Reminder.objects.bulk_create(reminders, batch_size=5000)
+        Client.objects.filter(id__in=client_ids).update(status="invited")
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def engine_rates(client_ids: list[int], *, sample: int = 2000) -> dict:
+    """CRS scores per second and full assessments per second, one core, on real profiles."""
+    from eligibility import rules
+    from eligibility.services import category_rules, clients_with_facts, facts_for
+
+    today = timezone.localdate()
+    categories = category_rules(as_of=today)
+    clients = list(clients_with_facts(Client.objects.filter(id__in=client_ids[:sample])))
+    facts = [facts_for(c) for c in clients]
+    profiles = [rules.crs_profile_from_facts(f, as_of=today) for f in facts]
+    crs_score = rules.crs_score
+    calls = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < 2.0:
+        for p in profiles:
+            crs_score(p, as_of=today)
+        calls += len(profiles)
+    crs_per_s = calls / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for f in facts:
+        rules.assess(f, as_of=today, categories=categories)
+    assess_per_s = len(facts) / (time.perf_counter() - started)
+    return {
+        "crs_scores_per_s": round(crs_per_s),
+        "assessments_per_s": round(assess_per_s),
+        "profiles": len(profiles),
+    }
+
+
+class QueryCounter(list):
+    """A database execute wrapper that records each statement (survives reconnects)."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
+
+
+def page_latencies(user, pages: dict[str, str], *, requests: int = PAGE_REQUESTS) -> dict:
+    """Median and 95th percentile (ms) and the SQL query count of each page, logged in as `user`."""
+    http = HttpClient()
+    http.force_login(user)
+    out = {}
+    for name, url in pages.items():
+        for _ in range(3):  # warm caches and connections
+            response = http.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{name} ({url}) answered {response.status_code}")
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
+            http.get(url)
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            http.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        out[name] = {
+            "url": url,
+            "median_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(samples[max(0, int(round(0.95 * len(samples))) - 1)], 2),
+            "queries": len(queries),
+            "requests": requests,
+        }
+    return out
+
+
+def pages_for(seeded: Seeded) -> dict[str, str]:
+    """The measured pages of a firm: one client (with a report) chosen the same way at any N."""
+    from eligibility.models import Report
+    from eligibility.services import generate_report
+
+    client = Client.objects.get(pk=seeded.client_ids[len(seeded.client_ids) // 2])
+    report = Report.objects.filter(client=client).order_by("-id").first() or generate_report(
+        client=client, by=seeded.demo.owner
+    )
+    return {
+        "floor": "/ping/",
+        "dashboard": "/",
+        "client_list": "/clients/",
+        "client_search": f"/clients/?q={client.last_name}",
+        "client_page": f"/clients/{client.pk}/",
+        "report_page": f"/reports/{report.pk}/",
+        "draw_history": "/draws/",
+    }

@@ -1,0 +1,182 @@
+"""`manage.py bench [--clients N] [--json]`: how fast ITA Desk is at N clients (see ops/bench.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from ops import bench
+
+SMALL = 1000
+SAMPLE_ROUNDS = Path(__file__).resolve().parents[3] / "draws" / "data" / "ircc-rounds-sample.json"
+TARGETS = {
+    "crs_scores_per_s": 50_000,
+    "matching_s": 5.0,
+    "reminder_scan_s": 1.0,
+    "page_median_vs_floor": 5.0,
+    "page_median_vs_small": 1.5,
+}
+
+
+class Command(BaseCommand):
+    help = "Seed N clients (default 100,000) in bulk and measure the engine, the jobs and the pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        parser.add_argument("--requests", type=int, default=bench.PAGE_REQUESTS)
+
+    def log(self, text: str) -> None:
+        if not self.as_json:
+            self.stdout.write(text)
+        else:
+            self.stderr.write(text)
+
+    def handle(self, *args, clients: int, seed: int, json: bool, requests: int, **options):  # noqa: A002
+        self.as_json = json
+        if clients < SMALL:
+            raise CommandError(f"--clients must be at least {SMALL}", returncode=2)
+        if requests < 30:
+            raise CommandError("--requests must be at least 30", returncode=2)
+        report: dict = {
+            "database": connection.vendor,
+            "clients": clients,
+            "started_at": timezone.now().isoformat(),
+        }
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ALLOWED_HOSTS=["*"],
+            CELERY_TASK_ALWAYS_EAGER=False,
+        ):
+            self._run(report, clients=clients, seed=seed, requests=requests)
+        self._print(report)
+
+    def _run(self, report: dict, *, clients: int, seed: int, requests: int) -> None:
+        from draws.models import Draw
+        from draws.services import match_draw, send_draw_digests
+        from eligibility.services import refresh_and_raise_alerts
+        from invitations.services import send_due_reminders
+
+        if not Draw.objects.exists() and SAMPLE_ROUNDS.exists():
+            call_command("import_ircc_rounds", str(SAMPLE_ROUNDS), stdout=self.stderr)
+        small = bench.seed_firm(SMALL, seed=seed, log=self.log)
+        big = bench.seed_firm(clients, seed=seed + 1, log=self.log)
+        report["seed_s"] = round(small.seconds + big.seconds, 1)
+
+        self.log("nightly refresh (every active client, all firms) ...")
+        seconds, result = bench.timed(refresh_and_raise_alerts)
+        report["nightly_refresh"] = {
+            "seconds": round(seconds, 2),
+            "refreshed": result.refreshed,
+            "alerts": result.alerts,
+        }
+
+        self.log("rules engine ...")
+        report["engine"] = bench.engine_rates(big.client_ids)
+
+        self.log("after-draw matching ...")
+        draw = Draw.objects.create(
+            round_number=f"B{int(time.time()) % 10**8}",
+            drawn_on=timezone.localdate(),
+            type=Draw.Type.GENERAL,
+            invitations_issued=3000,
+            lowest_crs=470,
+        )
+        try:
+            match_s, match = bench.timed(lambda: match_draw(draw_id=draw.pk))
+            digest_s, digests = bench.timed(lambda: send_draw_digests(draw_id=draw.pk))
+        finally:
+            draw.delete()
+        report["matching"] = {
+            "seconds": round(match_s, 3),
+            "matched": match.found,
+            "digest_seconds": round(digest_s, 3),
+            "digests": digests,
+        }
+
+        self.log("reminder scan ...")
+        scan_s, scan = bench.timed(lambda: send_due_reminders(now=timezone.now()))
+        report["reminder_scan"] = {
+            "seconds": round(scan_s, 3),
+            "open_invitations": clients // 10 + SMALL // 10,
+            **scan.as_dict(),
+        }
+
+        self.log("pages ...")
+        at_n = bench.page_latencies(big.demo.consultants[1], bench.pages_for(big), requests=requests)
+        at_small = bench.page_latencies(small.demo.consultants[1], bench.pages_for(small), requests=requests)
+        floor = at_n["floor"]["median_ms"]
+        for name, page in at_n.items():
+            page["vs_floor"] = round(page["median_ms"] / floor, 2)
+            page["vs_small"] = round(page["median_ms"] / at_small[name]["median_ms"], 2)
+            page["queries_small"] = at_small[name]["queries"]
+        report["pages"] = at_n
+        report["pages_small"] = at_small
+        report["targets"] = self._verdicts(report)
+
+    def _verdicts(self, r: dict) -> dict:
+        pages = {k: v for k, v in r["pages"].items() if k != "floor"}
+        return {
+            "engine_crs_per_s": [
+                r["engine"]["crs_scores_per_s"] >= TARGETS["crs_scores_per_s"],
+                f">= {TARGETS['crs_scores_per_s']}",
+            ],
+            "matching_s": [r["matching"]["seconds"] <= TARGETS["matching_s"], f"<= {TARGETS['matching_s']}"],
+            "reminder_scan_s": [
+                r["reminder_scan"]["seconds"] <= TARGETS["reminder_scan_s"],
+                f"<= {TARGETS['reminder_scan_s']}",
+            ],
+            "queries_independent_of_n": [
+                all(p["queries"] == p["queries_small"] for p in pages.values()),
+                "same count at N and 1,000",
+            ],
+            "median_vs_floor": [
+                all(p["vs_floor"] <= TARGETS["page_median_vs_floor"] for p in pages.values()),
+                f"<= {TARGETS['page_median_vs_floor']}x",
+            ],
+            "median_vs_small": [
+                all(p["vs_small"] <= TARGETS["page_median_vs_small"] for p in pages.values()),
+                f"<= {TARGETS['page_median_vs_small']}x",
+            ],
+        }
+
+    def _print(self, r: dict) -> None:
+        if self.as_json:
+            self.stdout.write(json.dumps(r, indent=2))
+            return
+        w = self.stdout.write
+        w(f"\nITA Desk benchmark: {r['clients']:,} clients on {r['database']} (seeding {r['seed_s']} s)")
+        e = r["engine"]
+        w(
+            f"engine           {e['crs_scores_per_s']:>10,} CRS scores/s   "
+            f"{e['assessments_per_s']:,} assessments/s"
+        )
+        w(
+            f"matching         {r['matching']['seconds']:>10} s   ({r['matching']['matched']:,} matched; "
+            f"digests {r['matching']['digest_seconds']} s)"
+        )
+        w(
+            f"nightly refresh  {r['nightly_refresh']['seconds']:>10} s   "
+            f"({r['nightly_refresh']['refreshed']:,} clients)"
+        )
+        w(
+            f"reminder scan    {r['reminder_scan']['seconds']:>10} s   "
+            f"({r['reminder_scan']['open_invitations']:,} "
+            f"open invitations, {r['reminder_scan'].get('sent', 0)} sent)"
+        )
+        w(f"\n{'page':<15}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'x floor':>9}{'x at 1k':>9}")
+        for name, p in r["pages"].items():
+            w(
+                f"{name:<15}{p['median_ms']:>10}{p['p95_ms']:>9}{p['queries']:>9}{p['vs_floor']:>9}{p['vs_small']:>9}"
+            )
+        w("\ntargets:")
+        for name, (ok, target) in r["targets"].items():
+            w(f"  {'PASS' if ok else 'MISS'}  {name} ({target})")

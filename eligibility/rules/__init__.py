@@ -1,0 +1,97 @@
+"""ITA Desk Express Entry rules engine: pure Python, no Django, no I/O.
+
+Public entry points (see each module's docstring for the rules and decisions):
+
+    assess(facts, *, as_of, categories) -> Assessment          (assessment.md)
+    crs_score(profile, *, as_of) -> CrsResult                   (crs-profile.md)
+    facts_from_json(data, *, known_nocs=None) -> Facts          raises SpecError
+    crs_profile_from_json(data, *, as_of=None) -> CrsProfile    raises SpecError
+    as_of_from_json(data, *, default) -> date                   raises SpecError
+    what_if(facts, *, as_of, categories) -> list[WhatIf]
+    score_changes_ahead(facts, *, as_of, categories, horizon_days=365) -> list[ScoreChange]
+"""
+
+from .assess import Assessment, assess, assess_json, facts_from_json
+from .categories import CategoryResult, category_results
+from .clb import clb_for, levels
+from .crs import (
+    CrsProfile,
+    CrsResult,
+    LanguageLevels,
+    SpouseProfile,
+    crs_profile_from_json,
+    crs_score,
+    crs_score_json,
+)
+from .derive import Derived, ScoredTest, SpouseDerived, crs_profile_from_facts, derive
+from .facts import (
+    ABILITIES,
+    EDUCATION_LEVELS,
+    ENGLISH_TESTS,
+    FRENCH_TESTS,
+    LANGUAGE_TESTS,
+    MARITAL_STATUSES,
+    CategoryRule,
+    Certificate,
+    Credential,
+    Facts,
+    Job,
+    JobOffer,
+    LanguageTest,
+    Spouse,
+)
+from .programs import ProgramResult, ProgramResults, cec, fstp, fsw, program_results
+from .spec import SpecError, as_of_from_json
+from .tables import RuleSet, rule_set_for
+from .whatif import ScoreChange, WhatIf, score_changes_ahead, what_if
+
+__all__ = [
+    "ABILITIES",
+    "EDUCATION_LEVELS",
+    "ENGLISH_TESTS",
+    "FRENCH_TESTS",
+    "LANGUAGE_TESTS",
+    "MARITAL_STATUSES",
+    "Assessment",
+    "CategoryResult",
+    "CategoryRule",
+    "Certificate",
+    "Credential",
+    "CrsProfile",
+    "CrsResult",
+    "Derived",
+    "Facts",
+    "Job",
+    "JobOffer",
+    "LanguageLevels",
+    "LanguageTest",
+    "ProgramResult",
+    "ProgramResults",
+    "RuleSet",
+    "ScoreChange",
+    "ScoredTest",
+    "SpecError",
+    "Spouse",
+    "SpouseDerived",
+    "SpouseProfile",
+    "WhatIf",
+    "as_of_from_json",
+    "assess",
+    "assess_json",
+    "category_results",
+    "cec",
+    "clb_for",
+    "crs_profile_from_facts",
+    "crs_profile_from_json",
+    "crs_score",
+    "crs_score_json",
+    "derive",
+    "facts_from_json",
+    "fstp",
+    "fsw",
+    "levels",
+    "program_results",
+    "rule_set_for",
+    "score_changes_ahead",
+    "what_if",
+]

@@ -1,0 +1,425 @@
+"""From recorded facts to CRS inputs as of a date (MI respecting Express Entry; IRPR 73, 80.1).
+
+* Age: completed years on as_of.
+* Work: full-time-equivalent hours (work.py: 30 h/week cap, 1,560 h = 1 year), whole years.
+  Skilled = TEER 0-3 (2nd digit of the NOC 2021 code).
+  Canadian (CRS): country CA, paid, not self-employed, not while a full-time student, skilled,
+  within the last 10 years (IRCC tool wording; UNCONFIRMED single source).
+  Foreign (CRS): outside Canada, paid, skilled, within the last 10 years.
+* Language: a result counts when taken on or before as_of and less than 2 years old on as_of
+  (expired results produce warnings); PTE Core only from 2024-01-30. The result used per
+  language and the first vs second official language are the combination and designation that
+  give the highest total CRS (candidates choose what they enter; this is the "higher CRS points"
+  rule of assessment.md and, unlike ranking by first-language points alone, never lowers the
+  score when a result improves); ties go to the higher first-language points, then English.
+* Education: credentials completed on or before as_of (or with no completion date). A foreign
+  credential needs an ECA less than 5 years old: with no ECA date recorded it is counted with a
+  warning (missing fact); an ECA dated after as_of or 5+ years old excludes the credential
+  (warning). Two or more post-secondary credentials whose highest is a bachelor's (3+ years)
+  make "two_or_more". Canadian-education points: the highest Canadian credential.
+* Spouse: scored (with-spouse columns) only when married or common-law, accompanying and not a
+  citizen/PR; spouse language = best valid test in either language (spouse points).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .clb import PTE_CORE_ACCEPTED_FROM, TEST_VALIDITY_YEARS, clb_for, language_of
+from .crs import CrsProfile, LanguageLevels, SpouseProfile, crs_score
+from .dates import add_years, age_on
+from .facts import ABILITIES, EDUCATION_LEVELS, Credential, Facts, Job, LanguageTest
+from .tables import FIRST_LANGUAGE_BY_CLB, SPOUSE_LANGUAGE_BY_CLB
+from .work import fte_hours, is_skilled, whole_years, window
+
+ECA_VALIDITY_YEARS = 5
+CRS_WORK_WINDOW_YEARS = 10
+TEST_NAMES = {
+    "ielts_general": "IELTS General Training",
+    "celpip_general": "CELPIP-General",
+    "pte_core": "PTE Core",
+    "tef_canada": "TEF Canada",
+    "tcf_canada": "TCF Canada",
+}
+LEVEL_NAMES = {
+    "none": "less than secondary",
+    "secondary": "secondary diploma",
+    "one_year": "one-year post-secondary",
+    "two_year": "two-year post-secondary",
+    "bachelors": "bachelor's (3+ years)",
+    "two_or_more": "two or more credentials",
+    "masters": "master's or professional degree",
+    "doctoral": "doctorate",
+}
+_RANK = {lvl: i for i, lvl in enumerate(EDUCATION_LEVELS)}
+_POST_SECONDARY = _RANK["one_year"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredTest:
+    """A valid language result and its CLB/NCLC levels."""
+
+    source: LanguageTest
+    levels: LanguageLevels
+    expires_on: date
+
+    @property
+    def test(self) -> str:
+        return self.source.test
+
+    @property
+    def language(self) -> str:
+        return self.levels.language
+
+    def clb(self) -> dict[str, int]:
+        return self.levels.as_dict()
+
+
+@dataclass(frozen=True, slots=True)
+class SpouseDerived:
+    status: str  # "accompanying", "non_accompanying" or "canadian"
+    education: str
+    canadian_education: str
+    language: ScoredTest | None
+    canadian_work_years: int
+    canadian_work_hours_ever: float  # any TEER, for FSW adaptability
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """Everything the engine derives from Facts on one date; `profile` feeds crs_score()."""
+
+    as_of: date
+    age: int
+    spouse_status: str
+    education: str
+    canadian_education: str
+    counted_credentials: tuple[Credential, ...]
+    canadian_work_years: int
+    foreign_work_years: int
+    canadian_work_hours: float
+    foreign_work_hours: float
+    english: ScoredTest | None
+    french: ScoredTest | None
+    first_language: ScoredTest | None
+    second_language: ScoredTest | None
+    valid_tests: tuple[ScoredTest, ...]
+    spouse: SpouseDerived | None
+    arranged_employment: str
+    profile: CrsProfile
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The "derived" object of shared/spec/assessment.md."""
+        return {
+            "age": self.age,
+            "canadian_work_years": self.canadian_work_years,
+            "foreign_work_years": self.foreign_work_years,
+            "first_language": _lang_dict(self.first_language),
+            "second_language": _lang_dict(self.second_language),
+        }
+
+
+def _lang_dict(t: ScoredTest | None) -> dict[str, Any] | None:
+    return None if t is None else {"test": t.test, "clb": t.clb()}
+
+
+# --- predicates -------------------------------------------------------------------------------
+
+
+def counts_as_canadian(job: Job) -> bool:
+    """Canadian experience (CRS, CEC): in Canada, paid, not self-employed, not as a full-time
+    student, TEER 0-3."""
+    return (
+        job.country == "CA"
+        and job.paid
+        and not job.self_employed
+        and not job.full_time_student
+        and is_skilled(job.noc)
+    )
+
+
+def counts_as_foreign(job: Job) -> bool:
+    """Foreign skilled experience (CRS): outside Canada, paid, TEER 0-3."""
+    return job.country != "CA" and job.paid and is_skilled(job.noc)
+
+
+def canadian_work_hours(
+    jobs: tuple[Job, ...], as_of: date, years: int = CRS_WORK_WINDOW_YEARS
+) -> float:
+    start, end = window(as_of, years)
+    return fte_hours([j for j in jobs if counts_as_canadian(j)], start, end)
+
+
+def foreign_work_hours(
+    jobs: tuple[Job, ...], as_of: date, years: int = CRS_WORK_WINDOW_YEARS
+) -> float:
+    start, end = window(as_of, years)
+    return fte_hours([j for j in jobs if counts_as_foreign(j)], start, end)
+
+
+# --- language ---------------------------------------------------------------------------------
+
+
+def test_label(t: LanguageTest) -> str:
+    return f"{TEST_NAMES.get(t.test, t.test)} result of {t.taken_on.isoformat()}"
+
+
+def valid_tests(
+    tests: tuple[LanguageTest, ...], as_of: date, who: str = ""
+) -> tuple[list[ScoredTest], list[str]]:
+    """Results usable on as_of (taken on/before it, < 2 years old) and warnings for the others."""
+    ok: list[ScoredTest] = []
+    warnings: list[str] = []
+    for t in tests:
+        label = who + test_label(t)
+        expires = add_years(t.taken_on, TEST_VALIDITY_YEARS)
+        if t.taken_on > as_of:
+            warnings.append(f"{label} is dated after {as_of.isoformat()} and is not counted")
+            continue
+        if as_of >= expires:
+            warnings.append(
+                f"{label} expired on {expires.isoformat()} (results are valid for 2 years)"
+            )
+            continue
+        if t.test == "pte_core" and t.taken_on < PTE_CORE_ACCEPTED_FROM:
+            warnings.append(f"{label} is not counted: PTE Core is accepted from 2024-01-30")
+            continue
+        try:
+            lv = {a: clb_for(t.test, a, getattr(t, a), t.taken_on) for a in ABILITIES}
+            levels = LanguageLevels(test=t.test, language=language_of(t.test), **lv)
+        except ValueError as exc:
+            warnings.append(f"{label} is not counted: {exc}")
+            continue
+        ok.append(ScoredTest(t, levels, expires))
+    return ok, warnings
+
+
+def _first_points(lv: LanguageLevels, spouse: int = 0) -> int:
+    tab = FIRST_LANGUAGE_BY_CLB[spouse]
+    return tab[lv.listening] + tab[lv.reading] + tab[lv.writing] + tab[lv.speaking]
+
+
+def _best(tests: list[ScoredTest], points) -> ScoredTest | None:
+    if not tests:
+        return None
+    return max(
+        tests, key=lambda t: (points(t.levels), sum(t.levels.as_dict().values()), t.source.taken_on)
+    )
+
+
+def _spouse_points(lv: LanguageLevels) -> int:
+    return sum(SPOUSE_LANGUAGE_BY_CLB[v] for v in lv.as_dict().values())
+
+
+# --- education --------------------------------------------------------------------------------
+
+
+def counted_credentials(
+    creds: tuple[Credential, ...], as_of: date, who: str = ""
+) -> tuple[list[Credential], list[str]]:
+    """Credentials that count on as_of (see module doc for the ECA decision) and warnings."""
+    out: list[Credential] = []
+    warnings: list[str] = []
+    for c in creds:
+        if c.level not in _RANK:
+            warnings.append(f"{who}education level {c.level!r} is unknown and not counted")
+            continue
+        if c.completed_on is not None and c.completed_on > as_of:
+            continue
+        if not c.canadian and c.level != "none":
+            name = f"{who}foreign {LEVEL_NAMES[c.level]} credential"
+            if c.eca_on is None:
+                warnings.append(
+                    f"{name}: no ECA date recorded; counted as if assessed "
+                    "(an ECA less than 5 years old is required)"
+                )
+            elif c.eca_on > as_of:
+                warnings.append(
+                    f"{name}: ECA dated {c.eca_on.isoformat()} is after "
+                    f"{as_of.isoformat()}; not counted"
+                )
+                continue
+            else:
+                expires = add_years(c.eca_on, ECA_VALIDITY_YEARS)
+                if as_of >= expires:
+                    warnings.append(
+                        f"{name}: ECA expired on {expires.isoformat()} (valid 5 years); not counted"
+                    )
+                    continue
+        out.append(c)
+    return out, warnings
+
+
+def highest_education(creds: list[Credential]) -> str:
+    """Highest level, with two or more post-secondary credentials topped by a bachelor's (3+ years)
+    counting as "two_or_more"."""
+    if not creds:
+        return "none"
+    top = max(creds, key=lambda c: _RANK[c.level]).level
+    if top == "bachelors" and sum(1 for c in creds if _RANK[c.level] >= _POST_SECONDARY) >= 2:
+        return "two_or_more"
+    return top
+
+
+def canadian_education_level(creds: list[Credential]) -> str:
+    """crs-profile.md canadian_education for the highest Canadian post-secondary credential."""
+    ranks = [_RANK[c.level] for c in creds if c.canadian]
+    best = max(ranks, default=-1)
+    if best >= _RANK["bachelors"]:
+        return "three_year_or_more"
+    if best >= _POST_SECONDARY:
+        return "one_or_two_year"
+    return "none"
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def arranged_employment(facts: Facts) -> str:
+    """crs-profile.md arranged_employment from the job offer (1 year or more, TEER 0-3)."""
+    offer = facts.job_offer
+    if offer is None or offer.years < 1 or not is_skilled(offer.noc):
+        return "none"
+    return "teer_00" if offer.noc.startswith("00") else "other"
+
+
+def _spouse(facts: Facts, as_of: date, warnings: list[str]) -> SpouseDerived | None:
+    sp = facts.spouse
+    partnered = facts.marital_status in ("married", "common_law")
+    if sp is None:
+        if partnered:
+            warnings.append(
+                f"marital status is {facts.marital_status} but no spouse details are "
+                "recorded; scored as without a spouse"
+            )
+        return None
+    if not partnered:
+        warnings.append(f"spouse details ignored: marital status is {facts.marital_status}")
+        return None
+    status = (
+        "canadian"
+        if sp.canadian_citizen_or_pr
+        else "accompanying"
+        if sp.accompanying
+        else "non_accompanying"
+    )
+    creds, w = counted_credentials(sp.education, as_of, "spouse: ")
+    tests, wt = valid_tests(sp.language_tests, as_of, "spouse: ")
+    if status == "accompanying":
+        warnings.extend(w)
+        warnings.extend(wt)
+    best = _best(tests, _spouse_points)
+    start, end = window(as_of, 100)
+    return SpouseDerived(
+        status=status,
+        education=highest_education(creds),
+        canadian_education=canadian_education_level(creds),
+        language=best,
+        canadian_work_years=whole_years(canadian_work_hours(sp.work_history, as_of)),
+        canadian_work_hours_ever=fte_hours(
+            [j for j in sp.work_history if j.country == "CA" and j.paid and not j.self_employed],
+            start,
+            end,
+        ),
+    )
+
+
+def derive(facts: Facts, *, as_of: date) -> Derived:
+    """All derived values as of a date (see module doc)."""
+    warnings: list[str] = []
+    age = age_on(facts.date_of_birth, as_of)
+    spouse = _spouse(facts, as_of, warnings)
+    spouse_status = spouse.status if spouse is not None else "none"
+    s = 1 if spouse_status == "accompanying" else 0
+
+    creds, w = counted_credentials(facts.education, as_of)
+    warnings.extend(w)
+    education = highest_education(creds)
+    cdn_edu = canadian_education_level(creds)
+
+    tests, w = valid_tests(facts.language_tests, as_of)
+    warnings.extend(w)
+    cdn_hours = canadian_work_hours(facts.work_history, as_of)
+    foreign_hours = foreign_work_hours(facts.work_history, as_of)
+    ae = arranged_employment(facts)
+
+    sp_profile = None
+    if spouse is not None and spouse_status == "accompanying":
+        sp_profile = SpouseProfile(
+            education=spouse.education,
+            language=spouse.language.levels if spouse.language else None,
+            canadian_work_years=spouse.canadian_work_years,
+        )
+
+    def build(first: ScoredTest | None, second: ScoredTest | None) -> CrsProfile:
+        return CrsProfile(
+            age=min(age, 150),
+            spouse_status=spouse_status,
+            education=education,
+            first_language=first.levels if first else None,
+            second_language=second.levels if second else None,
+            canadian_work_years=whole_years(cdn_hours),
+            foreign_work_years=whole_years(foreign_hours),
+            certificate_of_qualification=facts.certificate_of_qualification is not None,
+            provincial_nomination=facts.provincial_nomination,
+            arranged_employment=ae,
+            canadian_education=cdn_edu,
+            sibling_in_canada=facts.sibling_in_canada,
+            spouse=sp_profile,
+        )
+
+    # Every combination of one result per language, in both designations: the highest total
+    # wins (then the higher first-language points, English first, the newer results).
+    english_tests: list[ScoredTest | None] = [t for t in tests if t.language == "en"] or [None]
+    french_tests: list[ScoredTest | None] = [t for t in tests if t.language == "fr"] or [None]
+    best_key = None
+    first = second = None
+    profile = None
+    for en in english_tests:
+        for fr in french_tests:
+            orders = (
+                [(en, fr), (fr, en)] if en is not None and fr is not None else [(en or fr, None)]
+            )
+            for a, b in orders:
+                candidate = build(a, b)
+                key = (
+                    crs_score(candidate, as_of=as_of).total,
+                    _first_points(a.levels, s) if a is not None else -1,
+                    a is not None and a.language == "en",
+                    a.source.taken_on if a is not None else date.min,
+                    b.source.taken_on if b is not None else date.min,
+                )
+                if best_key is None or key > best_key:
+                    best_key, first, second, profile = key, a, b, candidate
+    english = next((t for t in (first, second) if t is not None and t.language == "en"), None)
+    french = next((t for t in (first, second) if t is not None and t.language == "fr"), None)
+
+    return Derived(
+        as_of=as_of,
+        age=age,
+        spouse_status=spouse_status,
+        education=education,
+        canadian_education=cdn_edu,
+        counted_credentials=tuple(creds),
+        canadian_work_years=profile.canadian_work_years,
+        foreign_work_years=profile.foreign_work_years,
+        canadian_work_hours=cdn_hours,
+        foreign_work_hours=foreign_hours,
+        english=english,
+        french=french,
+        first_language=first,
+        second_language=second,
+        valid_tests=tuple(tests),
+        spouse=spouse,
+        arranged_employment=ae,
+        profile=profile,
+        warnings=tuple(warnings),
+    )
+
+
+def crs_profile_from_facts(facts: Facts, as_of: date) -> CrsProfile:
+    """The CrsProfile of the facts as of a date."""
+    return derive(facts, as_of=as_of).profile

@@ -1,0 +1,575 @@
+"""Minimum requirements of the three Express Entry programs (express-entry.md section 5).
+
+* FSW (IRPR 75-76, 79-83): 1 year (1,560 h) continuous paid skilled work in one occupation in the
+  last 10 years (in Canada or abroad; self-employment and work while studying are not excluded);
+  CLB 7 in all four abilities of one official language; a credential (Canadian, or foreign with
+  an ECA: with no ECA date recorded the credential counts and a warning is given, see derive.py);
+  67/100 on the selection grid; proof of funds.
+* CEC (IRPR 87.1): 1 year (1,560 h) of Canadian skilled work in the last 3 years (paid, not
+  self-employed, not as a full-time student); CLB 7 when the experience is TEER 0/1, CLB 5 when
+  TEER 2/3 (with mixed experience CLB 5 suffices if the TEER 2/3 work alone reaches a year).
+* FSTP (IRPR 87.2): 2 years (3,120 h) in one skilled trade in the last 5 years; CLB 5 listening
+  and speaking, CLB 4 reading and writing; a job offer of 1 year or more or a certificate of
+  qualification in that trade; proof of funds.
+
+Language minimums may be met in either official language. Proof of funds (FSW, FSTP) uses the
+table in force on as_of (2025-07-07, else the 2024 table; earlier tables are not on file) and is
+not needed with a valid job offer while authorised to work in Canada, approximated as having a
+Canadian job that is ongoing on as_of. Missing facts (no settlement funds recorded) fail the
+requirement with a reason saying so.
+
+met_on: as_of when eligible; otherwise the first later day the program is met if ongoing jobs
+simply continue (work.accrual_date, then a full re-check on that day); None if not within
+3 years or if something other than accruing experience is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .derive import Derived, ScoredTest, counts_as_canadian, derive
+from .facts import ABILITIES, Facts, Job
+from .work import (
+    HOURS_PER_YEAR,
+    accrual_date,
+    best_continuous_hours,
+    by_noc,
+    fmt_months,
+    fte_hours,
+    is_skilled,
+    is_trade,
+    months,
+    ongoing_rate,
+    teer,
+    whole_years,
+    window,
+)
+
+FUNDS_2025_FROM = date(2025, 7, 7)
+FUNDS_2024_FROM = date(2024, 5, 28)  # reported as 2024-05-28 and 2024-06-03 (UNCONFIRMED)
+# family size 1..7, then each additional member
+FUNDS_2025 = ((15263, 19001, 23360, 28362, 32168, 36280, 40392), 4112)
+FUNDS_2024 = ((14690, 18288, 22483, 27297, 30690, 34917, 38875), 3958)
+
+FSW_EDUCATION_POINTS = {
+    "none": 0,
+    "secondary": 5,
+    "one_year": 15,
+    "two_year": 19,
+    "bachelors": 21,
+    "two_or_more": 22,
+    "masters": 23,
+    "doctoral": 25,
+}
+FSW_PASS_MARK = 67
+_ADAPTABILITY_STUDY_LEVELS = frozenset(
+    {"two_year", "bachelors", "two_or_more", "masters", "doctoral"}
+)
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """Whether a program's minimum requirements are met on as_of.
+
+    program: "fsw", "cec" or "fstp". points: the FSW grid total (None for CEC/FSTP).
+    met_on: as_of if eligible, else the day it would be met if ongoing work continues, or None.
+    progress: e.g. "10 of 12 months of Canadian experience". details: FSW grid factors.
+    """
+
+    program: str
+    eligible: bool
+    reasons: tuple[str, ...]
+    points: int | None = None
+    met_on: date | None = None
+    progress: str | None = None
+    details: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The program object of shared/spec/assessment.md."""
+        if self.program == "fsw":
+            return {"eligible": self.eligible, "points": self.points, "reasons": list(self.reasons)}
+        return {"eligible": self.eligible, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class ProgramResults:
+    fsw: ProgramResult
+    cec: ProgramResult
+    fstp: ProgramResult
+
+    @property
+    def any_eligible(self) -> bool:
+        return self.fsw.eligible or self.cec.eligible or self.fstp.eligible
+
+    @property
+    def eligible_programs(self) -> tuple[str, ...]:
+        return tuple(r.program for r in (self.fsw, self.cec, self.fstp) if r.eligible)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"fsw": self.fsw.to_dict(), "cec": self.cec.to_dict(), "fstp": self.fstp.to_dict()}
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def _levels_text(t: ScoredTest) -> str:
+    unit = "NCLC" if t.language == "fr" else "CLB"
+    return f"{unit} " + "/".join(str(v) for v in t.clb().values())
+
+
+def _meets(t: ScoredTest | None, minimum: dict[str, int]) -> bool:
+    return t is not None and all(getattr(t.levels, a) >= minimum[a] for a in ABILITIES)
+
+
+def _ordered_tests(d: Derived) -> list[ScoredTest]:
+    """The designated results first, then any other valid result."""
+    chosen = [t for t in (d.first_language, d.second_language) if t is not None]
+    return chosen + [t for t in d.valid_tests if t not in chosen]
+
+
+def _language_check(d: Derived, minimum: dict[str, int], what: str) -> tuple[bool, str]:
+    """(met, reason) for a minimum met in either official language (any valid result)."""
+    tests = _ordered_tests(d)
+    for t in tests:
+        if _meets(t, minimum):
+            return True, f"{what} met ({_languages_name(t)} {_levels_text(t)})"
+    if not tests:
+        return False, "no valid language test result (results are valid for 2 years)"
+    shown = "; ".join(
+        f"{_languages_name(t)} {_levels_text(t)}"
+        for t in (d.first_language, d.second_language)
+        if t is not None
+    )
+    return False, f"{what} not met ({shown})"
+
+
+def _languages_name(t: ScoredTest) -> str:
+    return "French" if t.language == "fr" else "English"
+
+
+def funds_needed(family_size: int, as_of: date) -> int:
+    """Settlement funds (CAD) for a family size on a date (2025-07-07 table, else 2024 table)."""
+    base, extra = FUNDS_2025 if as_of >= FUNDS_2025_FROM else FUNDS_2024
+    n = max(family_size, 1)
+    if n <= len(base):
+        return base[n - 1]
+    return base[-1] + (n - len(base)) * extra
+
+
+def authorised_to_work(facts: Facts, as_of: date) -> bool:
+    """Approximation: a paid Canadian job that is ongoing on as_of."""
+    return any(
+        j.country == "CA" and j.paid and j.start <= as_of and (j.end is None or j.end >= as_of)
+        for j in facts.work_history
+    )
+
+
+def _family_size(facts: Facts) -> int:
+    partnered = facts.marital_status in ("married", "common_law") and facts.spouse is not None
+    return max(facts.family_size or 1, 2 if partnered else 1)
+
+
+def _funds(facts: Facts, as_of: date, offer_ok: bool) -> tuple[bool, str, list[str]]:
+    warnings: list[str] = []
+    if offer_ok and authorised_to_work(facts, as_of):
+        return (
+            True,
+            "proof of funds not needed (job offer while authorised to work in Canada)",
+            warnings,
+        )
+    size = _family_size(facts)
+    need = funds_needed(size, as_of)
+    if as_of < FUNDS_2024_FROM:
+        warnings.append(
+            "the proof-of-funds table in force before 2024-05-28 is not on file; "
+            "the 2024 amounts were used"
+        )
+    have = facts.settlement_funds_cad
+    if have is None:
+        return (
+            False,
+            (f"settlement funds not recorded (CAD {need:,} needed for a family of {size})"),
+            warnings,
+        )
+    if have >= need:
+        return (
+            True,
+            f"settlement funds of CAD {have:,} cover the CAD {need:,} needed for a family of "
+            f"{size}",
+            warnings,
+        )
+    return (
+        False,
+        f"settlement funds of CAD {have:,} are below the CAD {need:,} needed for a family of "
+        f"{size}",
+        warnings,
+    )
+
+
+def _met_on(
+    check: Callable[[Facts, date], bool],
+    facts: Facts,
+    as_of: date,
+    hours_on: Callable[[date], float],
+    needed: float,
+    jobs: list[Job],
+) -> date | None:
+    """Day ongoing jobs reach the experience requirement, if the whole program is met then."""
+    rate = ongoing_rate(jobs, as_of)
+    if rate <= 0 or hours_on(as_of) >= needed:
+        return None
+    day = accrual_date(hours_on, needed, as_of, rate)
+    if day is None or not check(facts, day):
+        return None
+    return day
+
+
+# --- FSW --------------------------------------------------------------------------------------
+
+
+def _fsw_language_points(t: ScoredTest | None) -> int:
+    if t is None:
+        return 0
+    return sum(6 if v >= 9 else 5 if v == 8 else 4 if v == 7 else 0 for v in t.clb().values())
+
+
+def _fsw_age_points(age: int) -> int:
+    if 18 <= age <= 35:
+        return 12
+    if 36 <= age <= 46:
+        return 47 - age  # 36: 11 ... 46: 1
+    return 0
+
+
+def _fsw_experience_points(years: int) -> int:
+    return 15 if years >= 6 else 13 if years >= 4 else 11 if years >= 2 else 9 if years == 1 else 0
+
+
+def _fsw_jobs(facts: Facts) -> list[Job]:
+    return [j for j in facts.work_history if j.paid and is_skilled(j.noc)]
+
+
+def _fsw_continuous(facts: Facts, as_of: date) -> tuple[float, str | None]:
+    start, end = window(as_of, 10)
+    best, best_noc = 0.0, None
+    for noc, jobs in sorted(
+        by_noc(facts.work_history, lambda j: j.paid and is_skilled(j.noc)).items()
+    ):
+        h = best_continuous_hours(jobs, start, end)
+        if h > best + 1e-9:
+            best, best_noc = h, noc
+    return best, best_noc
+
+
+def fsw_grid(facts: Facts, d: Derived) -> dict[str, int]:
+    """FSW selection-grid points per factor (IRPR 78-83; express-entry.md section 5)."""
+    candidates = _ordered_tests(d)
+    minimum7 = dict.fromkeys(ABILITIES, 7)
+    first = max(
+        candidates, key=lambda t: (_meets(t, minimum7), _fsw_language_points(t)), default=None
+    )
+    second_ok = first is not None and any(
+        t.language != first.language and min(t.clb().values()) >= 5 for t in candidates
+    )
+    start, end = window(d.as_of, 10)
+    years = whole_years(fte_hours(_fsw_jobs(facts), start, end))
+    offer = (
+        facts.job_offer is not None
+        and facts.job_offer.years >= 1
+        and is_skilled(facts.job_offer.noc)
+    )
+
+    adapt = 0
+    sp = d.spouse
+    if sp is not None and sp.status == "accompanying":
+        if sp.language is not None and min(sp.language.clb().values()) >= 4:
+            adapt += 5
+        if any(
+            c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS for c in facts.spouse.education
+        ):
+            adapt += 5
+        if sp.canadian_work_hours_ever + 1e-6 >= HOURS_PER_YEAR:
+            adapt += 5
+    if any(c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS for c in d.counted_credentials):
+        adapt += 5
+    start_ever, _ = window(d.as_of, 100)
+    own_cdn = fte_hours(
+        [j for j in facts.work_history if counts_as_canadian(j)], start_ever, d.as_of
+    )
+    if own_cdn + 1e-6 >= HOURS_PER_YEAR:
+        adapt += 10
+    if offer:
+        adapt += 5
+    if facts.sibling_in_canada:
+        adapt += 5
+
+    return {
+        "language": _fsw_language_points(first),
+        "second_language": 4 if second_ok else 0,
+        "education": FSW_EDUCATION_POINTS[d.education],
+        "experience": _fsw_experience_points(years),
+        "age": _fsw_age_points(d.age),
+        "arranged_employment": 10 if offer else 0,
+        "adaptability": min(adapt, 10),
+    }
+
+
+def _fsw_eligible_on(facts: Facts, day: date) -> bool:
+    return _fsw_core(facts, day, derive(facts, as_of=day))[0]
+
+
+def _fsw_core(facts: Facts, as_of: date, d: Derived):
+    ok, bad, warnings = [], [], []
+    met, reason = _language_check(d, dict.fromkeys(ABILITIES, 7), "CLB 7 in all four abilities")
+    (ok if met else bad).append(reason)
+
+    hours, noc = _fsw_continuous(facts, as_of)
+    if hours + 1e-6 >= HOURS_PER_YEAR:
+        ok.append(
+            f"1 year of continuous skilled work in one occupation (NOC {noc}) in the last 10 years"
+        )
+    elif noc is None:
+        bad.append("no paid skilled (TEER 0-3) work in the last 10 years")
+    else:
+        bad.append(
+            f"{fmt_months(months(hours))} of 12 months of continuous skilled work in one "
+            f"occupation (NOC {noc}) in the last 10 years"
+        )
+
+    if d.education == "none":
+        bad.append("no counted education credential (Canadian, or foreign with a valid ECA)")
+    else:
+        ok.append("education credential held")
+
+    grid = fsw_grid(facts, d)
+    points = sum(grid.values())
+    if points >= FSW_PASS_MARK:
+        ok.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
+    else:
+        bad.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
+
+    offer_ok = (
+        facts.job_offer is not None
+        and facts.job_offer.years >= 1
+        and is_skilled(facts.job_offer.noc)
+    )
+    f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok)
+    (ok if f_met else bad).append(f_reason)
+    warnings.extend(f_warn)
+    progress = (
+        f"{fmt_months(months(hours, 10))} of 12 months of continuous work in one skilled occupation"
+    )
+    return not bad, ok, bad, points, grid, hours, progress, warnings
+
+
+def fsw(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
+    """Federal Skilled Worker minimum requirements and grid (IRPR 75-83)."""
+    d = derived or derive(facts, as_of=as_of)
+    eligible, ok, bad, points, grid, hours, progress, warnings = _fsw_core(facts, as_of, d)
+    met_on = (
+        as_of
+        if eligible
+        else _met_on(
+            _fsw_eligible_on,
+            facts,
+            as_of,
+            lambda day: _fsw_continuous(facts, day)[0],
+            HOURS_PER_YEAR,
+            _fsw_jobs(facts),
+        )
+    )
+    return ProgramResult(
+        "fsw",
+        eligible,
+        tuple(ok if eligible else bad),
+        points,
+        met_on,
+        progress,
+        grid,
+        tuple(warnings),
+    )
+
+
+# --- CEC --------------------------------------------------------------------------------------
+
+
+def _cec_jobs(facts: Facts) -> list[Job]:
+    return [j for j in facts.work_history if counts_as_canadian(j)]
+
+
+def _cec_hours(facts: Facts, day: date) -> tuple[float, float]:
+    """(all skilled Canadian hours, TEER 2/3 hours) in the 3 years up to day."""
+    start, end = window(day, 3)
+    jobs = _cec_jobs(facts)
+    return (
+        fte_hours(jobs, start, end),
+        fte_hours([j for j in jobs if teer(j.noc) in (2, 3)], start, end),
+    )
+
+
+def _cec_core(facts: Facts, as_of: date, d: Derived):
+    ok, bad = [], []
+    total, teer23 = _cec_hours(facts, as_of)
+    m = months(total, 3)
+    if total + 1e-6 >= HOURS_PER_YEAR:
+        ok.append(f"1 year of skilled Canadian work in the last 3 years ({fmt_months(m)} months)")
+    elif total <= 0:
+        bad.append("no skilled (TEER 0-3) Canadian work in the last 3 years")
+    else:
+        bad.append(f"{fmt_months(m)} of 12 months of skilled Canadian work in the last 3 years")
+    if teer23 + 1e-6 >= HOURS_PER_YEAR:
+        level, why = 5, "TEER 2 or 3 work"
+    else:
+        level, why = 7, "TEER 0 or 1 work" if total > teer23 else "skilled work"
+    met, reason = _language_check(
+        d, dict.fromkeys(ABILITIES, level), f"CLB {level} in all four abilities for {why}"
+    )
+    (ok if met else bad).append(reason)
+    progress = f"{fmt_months(m)} of 12 months of Canadian experience"
+    return not bad, ok, bad, progress
+
+
+def _cec_eligible_on(facts: Facts, day: date) -> bool:
+    return _cec_core(facts, day, derive(facts, as_of=day))[0]
+
+
+def cec(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
+    """Canadian Experience Class minimum requirements (IRPR 87.1)."""
+    d = derived or derive(facts, as_of=as_of)
+    eligible, ok, bad, progress = _cec_core(facts, as_of, d)
+    met_on = (
+        as_of
+        if eligible
+        else _met_on(
+            _cec_eligible_on,
+            facts,
+            as_of,
+            lambda day: _cec_hours(facts, day)[0],
+            HOURS_PER_YEAR,
+            _cec_jobs(facts),
+        )
+    )
+    return ProgramResult("cec", eligible, tuple(ok if eligible else bad), None, met_on, progress)
+
+
+# --- FSTP -------------------------------------------------------------------------------------
+
+FSTP_HOURS = 2 * HOURS_PER_YEAR
+FSTP_LANGUAGE = {"listening": 5, "speaking": 5, "reading": 4, "writing": 4}
+
+
+def _trade_hours(facts: Facts, day: date) -> dict[str, float]:
+    start, end = window(day, 5)
+    return {
+        noc: fte_hours(jobs, start, end)
+        for noc, jobs in by_noc(facts.work_history, lambda j: j.paid and is_trade(j.noc)).items()
+    }
+
+
+def _fstp_core(facts: Facts, as_of: date, d: Derived):
+    ok, bad, warnings = [], [], []
+    trades = {n: h for n, h in _trade_hours(facts, as_of).items() if h > 0}
+    if not trades:
+        ever = any(j.paid and is_trade(j.noc) and j.start <= as_of for j in facts.work_history)
+        reason = (
+            "no work in an eligible trade in the last 5 years"
+            if ever
+            else "no work in an eligible trade"
+        )
+        return False, ok, [reason], "0 of 24 months in a skilled trade", warnings
+    best_noc = max(sorted(trades), key=lambda n: trades[n])
+    best = trades[best_noc]
+    qualifying = {n for n, h in trades.items() if h + 1e-6 >= FSTP_HOURS} or {best_noc}
+    m = months(best, 5)
+    if best + 1e-6 >= FSTP_HOURS:
+        ok.append(f"2 years of work in the skilled trade NOC {best_noc} in the last 5 years")
+    else:
+        bad.append(
+            f"{fmt_months(m)} of 24 months of work in a skilled trade (NOC {best_noc}) "
+            "in the last 5 years"
+        )
+    met, reason = _language_check(
+        d, FSTP_LANGUAGE, "CLB 5 listening and speaking, CLB 4 reading and writing"
+    )
+    (ok if met else bad).append(reason)
+
+    offer = facts.job_offer
+    offer_ok = offer is not None and offer.years >= 1 and offer.noc in qualifying
+    cert = facts.certificate_of_qualification
+    cert_ok = cert is not None and (cert.noc in qualifying or not cert.noc)
+    if cert is not None and not cert.noc:
+        warnings.append(
+            "the certificate of qualification has no NOC recorded; assumed to be in the trade"
+        )
+    if offer_ok:
+        ok.append(f"job offer of at least 1 year in the trade (NOC {offer.noc})")
+    elif cert_ok:
+        ok.append("certificate of qualification in the trade")
+    else:
+        bad.append(
+            "no job offer of at least 1 year or certificate of qualification in the trade "
+            f"(NOC {', '.join(sorted(qualifying))})"
+        )
+    f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok)
+    (ok if f_met else bad).append(f_reason)
+    warnings.extend(f_warn)
+    return not bad, ok, bad, f"{fmt_months(m)} of 24 months in a skilled trade", warnings
+
+
+def _fstp_eligible_on(facts: Facts, day: date) -> bool:
+    return _fstp_core(facts, day, derive(facts, as_of=day))[0]
+
+
+def fstp(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
+    """Federal Skilled Trades minimum requirements (IRPR 87.2)."""
+    d = derived or derive(facts, as_of=as_of)
+    eligible, ok, bad, progress, warnings = _fstp_core(facts, as_of, d)
+    trade_jobs = [j for j in facts.work_history if j.paid and is_trade(j.noc)]
+    met_on = (
+        as_of
+        if eligible
+        else _met_on(
+            _fstp_eligible_on,
+            facts,
+            as_of,
+            lambda day: max(_trade_hours(facts, day).values(), default=0.0),
+            FSTP_HOURS,
+            trade_jobs,
+        )
+    )
+    return ProgramResult(
+        "fstp",
+        eligible,
+        tuple(ok if eligible else bad),
+        None,
+        met_on,
+        progress,
+        warnings=tuple(warnings),
+    )
+
+
+def program_results(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResults:
+    """FSW, CEC and FSTP on as_of."""
+    d = derived or derive(facts, as_of=as_of)
+    return ProgramResults(
+        fsw(facts, as_of=as_of, derived=d),
+        cec(facts, as_of=as_of, derived=d),
+        fstp(facts, as_of=as_of, derived=d),
+    )
+
+
+__all__ = [
+    "ProgramResult",
+    "ProgramResults",
+    "fsw",
+    "cec",
+    "fstp",
+    "program_results",
+    "fsw_grid",
+    "funds_needed",
+    "authorised_to_work",
+]

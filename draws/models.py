@@ -13,6 +13,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
+def local_today() -> date:
+    """Today in the project's time zone (TIME_ZONE, Ottawa's by default), whatever zone is active.
+
+    The admin shows round times in UTC (timezone.override), but "today" for a
+    round's date stays the local one.
+    """
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 class Category(models.Model):
     """A category of category-based selection for one period (e.g. healthcare_social 2026).
 
@@ -119,7 +128,7 @@ class Draw(models.Model):
         has none; a round cannot be dated in the future (today in TIME_ZONE).
         """
         errors: dict[str, list] = {}
-        if self.drawn_on and self.drawn_on > timezone.localdate():
+        if self.drawn_on and self.drawn_on > local_today():
             errors.setdefault("drawn_on", []).append(
                 _("The date %(date)s is in the future; record a round once IRCC has held it.")
                 % {"date": self.drawn_on.isoformat()}

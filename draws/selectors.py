@@ -25,6 +25,8 @@ TYPE_COLOURS = {
     Draw.Type.CATEGORY: "#6f42c1",
     Draw.Type.OTHER: "#212529",
 }
+# A series' line breaks where the type had no round for this long (in years: four months).
+GAP_YEARS = 1 / 3
 CATEGORY_COLOURS = ["#6f42c1", "#d63384", "#20c997", "#dc3545", "#0dcaf0", "#ffc107", "#6610f2",
                     "#adb5bd", "#795548", "#0b7285", "#e8590c", "#5c940d"]
 
@@ -119,7 +121,10 @@ def crs_chart(draws: Sequence[Draw]) -> dict:
             colour = next(colours) if key.startswith("cat:") else TYPE_COLOURS[d.type]
             series[key] = {"label": label, "key": key, "colour": colour, "hidden": key == Draw.Type.PNP,
                            "points": []}
-        series[key]["points"].append({"x": _year_fraction(d.drawn_on), "y": d.lowest_crs,
+        points, x = series[key]["points"], _year_fraction(d.drawn_on)
+        if points and x - points[-1]["x"] > GAP_YEARS:  # no round for months: break the line
+            points.append({"x": round((x + points[-1]["x"]) / 2, 4), "y": None})
+        points.append({"x": x, "y": d.lowest_crs,
                                       "round": d.round_number, "date": d.drawn_on.isoformat(),
                                       "name": d.type_label, "invitations": d.invitations_issued})
     return {"series": list(series.values())}
@@ -129,18 +134,22 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
     """Invitations issued per calendar month (every month in the range, empty ones too), stacked by type."""
     if not draws:
         return {"months": [], "series": []}
+    by_category = all(d.category_id for d in draws)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    labels: dict[str, str] = {}
     for d in draws:
-        totals[d.type][f"{d.drawn_on:%Y-%m}"] += d.invitations_issued
+        key, labels[key] = _series_key(d, by_category)
+        totals[key][f"{d.drawn_on:%Y-%m}"] += d.invitations_issued
     first, last = min(d.drawn_on for d in draws), max(d.drawn_on for d in draws)
     months, (y, m) = [], (first.year, first.month)
     while (y, m) <= (last.year, last.month):
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    order = list(TYPE_COLOURS)
+    order = [*TYPE_COLOURS, *sorted(k for k in totals if k.startswith("cat:"))]
+    colours = iter(CATEGORY_COLOURS * 3)
     series = [
-        {"label": str(Draw.Type(t).label), "key": t, "colour": TYPE_COLOURS[t],
-         "values": [totals[t].get(month, 0) for month in months]}
-        for t in sorted(totals, key=order.index)
+        {"label": labels[k], "key": k, "colour": next(colours) if k.startswith("cat:") else TYPE_COLOURS[k],
+         "values": [totals[k].get(month, 0) for month in months]}
+        for k in sorted(totals, key=order.index)
     ]
     return {"months": months, "series": series}

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from draws import importer
-from draws.models import Category, Draw, DrawDigest, DrawMatch
+from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ IMPORT_FIELDS = (
 
 def is_within_match_window(drawn_on: date, *, today: date | None = None) -> bool:
     """Whether a round is recent enough for today's stored scores to stand for its date."""
-    today = today or timezone.localdate()
+    today = today or local_today()
     return today - timedelta(days=MATCH_WINDOW_DAYS) <= drawn_on <= today
 
 
@@ -126,7 +126,7 @@ def import_ircc_rounds(data: str | bytes, *, by=None, today: date | None = None)
     in one transaction; rounds that are new or changed and dated within
     MATCH_WINDOW_DAYS are matched after commit.
     """
-    today = today or timezone.localdate()
+    today = today or local_today()
     rounds = importer.parse_feed(data, today=today, categories=category_refs())
     report = ImportReport(read=len(rounds))
     now = timezone.now()
@@ -266,7 +266,15 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
         .values_list("consultant_id", flat=True)
     )
     sent, failed = 0, []
-    with get_connection() as mail:
+    mail = get_connection()
+    try:
+        mail.open()  # one SMTP session for every digest of the round
+    except Exception as exc:  # noqa: BLE001 - server down: every pending digest waits for the retry
+        DrawDigest.objects.filter(draw=draw, consultant_id__in=pending).update(
+            attempts=F("attempts") + 1, last_error=str(exc)[:300]
+        )
+        raise DigestSendError(f"round {draw.round_number}: {len(pending)} digests not sent ({exc})") from exc
+    try:
         for uid in sorted(pending):
             user, _firm_id, own = digests[uid]
             try:
@@ -288,6 +296,8 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
                 )
                 failed.append(uid)
                 log.warning("round %s: digest to user %s failed: %s", draw.round_number, uid, exc)
+    finally:
+        mail.close()
     if failed:
         raise DigestSendError(f"round {draw.round_number}: {len(failed)} digests not sent")
     return sent

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from draws import views
+
 app_name = "draws"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.history, name="history"),
+]

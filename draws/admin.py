@@ -1,0 +1,187 @@
+"""Admin for categories and rounds: entry goes through draws.services, never around it."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from draws import importer, services
+from draws.forms import DrawAdminForm, ImportForm
+from draws.models import Category, Draw, DrawDigest, DrawMatch
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "slug", "effective_from", "effective_to", "experience_rule", "noc_count",
+                    "list_status"]
+    list_filter = ["is_list_unconfirmed", "experience_rule", ("effective_from", admin.DateFieldListFilter)]
+    search_fields = ["name_en", "name_fr", "slug", "nocs__code"]
+    filter_horizontal = ["nocs"]
+    readonly_fields = ["list_status"]
+    fieldsets = [
+        (None, {"fields": ["slug", "name_en", "name_fr", ("effective_from", "effective_to"),
+                           "experience_rule"]}),
+        (_("Eligible occupations"), {
+            "fields": ["list_status", "is_list_unconfirmed", "nocs"],
+            "description": _("IRCC changes these lists; follow them here. Untick UNCONFIRMED once "
+                             "the list is checked against IRCC's published annex."),
+        }),
+        (_("IRCC data"), {"fields": ["draw_names", "note"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(noc_total=Count("nocs"))
+
+    @admin.display(description=_("NOC codes"), ordering="noc_total")
+    def noc_count(self, obj: Category) -> int:
+        return obj.noc_total
+
+    @admin.display(description=_("list status"), ordering="is_list_unconfirmed")
+    def list_status(self, obj: Category) -> str:
+        if obj.is_list_unconfirmed:
+            return format_html('<strong style="color:#b02a37">⚠ {}</strong>',
+                               _("UNCONFIRMED: check against IRCC before relying on it"))
+        return _("confirmed")
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        return [(str(d.year), str(d.year)) for d in Draw.objects.dates("drawn_on", "year", order="DESC")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(drawn_on__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Draw)
+class DrawAdmin(admin.ModelAdmin):
+    form = DrawAdminForm
+    change_list_template = "draws/admin/draw_change_list.html"
+    list_display = ["round_number", "drawn_on", "kind", "invitations", "lowest_crs", "source"]
+    list_display_links = ["round_number", "drawn_on"]
+    list_filter = ["type", YearFilter, "category__slug", "source"]
+    search_fields = ["=round_number"]
+    search_help_text = _("Round number, e.g. 434 or 91a")
+    ordering = ["-drawn_on", "-round_number"]
+    list_select_related = ["category"]
+    list_per_page = 50
+    readonly_fields = ["source", "entered_by", "entered_at"]
+    fieldsets = [
+        (None, {"fields": ["category", "invitations_issued", "lowest_crs", "drawn_on", "round_number"]}),
+        (_("Times (UTC)"), {"fields": ["tie_break_at", "drawn_at"]}),
+        (_("IRCC details"), {"classes": ["collapse"],
+                             "fields": ["ircc_name", "programs_text", "distribution_on", "distribution"]}),
+    ]
+
+    def changeform_view(self, request, *args, **kwargs):
+        # IRCC publishes round and tie-break times in UTC: the form shows and reads them in UTC.
+        with timezone.override(UTC):
+            response = super().changeform_view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # a TemplateResponse renders lazily: render while UTC is active
+            return response
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [*self.fieldsets, (_("Record"), {"fields": ["source", "entered_by", "entered_at"]})]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().lstrip("#"))
+
+    @admin.display(description=_("type"), ordering="type")
+    def kind(self, obj: Draw) -> str:
+        return obj.type_label
+
+    @admin.display(description=_("invitations"), ordering="invitations_issued")
+    def invitations(self, obj: Draw) -> str:
+        return f"{obj.invitations_issued:,}"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_draw(obj, by=request.user)
+        else:
+            services.record_draw(obj, by=request.user)
+        if services.is_within_match_window(obj.drawn_on):
+            self.message_user(request, _("Matching clients of every firm to round #%(n)s; consultants "
+                                         "get their digest by email.") % {"n": obj.round_number})
+        else:
+            self.message_user(request, _("Round #%(n)s is older than %(days)s days: it is stored, but "
+                                         "clients are not matched (their stored scores are today's).")
+                              % {"n": obj.round_number, "days": services.MATCH_WINDOW_DAYS},
+                              messages.WARNING)
+
+    # --- IRCC import page --------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="draws_draw_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload IRCC's rounds JSON: the same import as `manage.py import_ircc_rounds`."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = services.import_ircc_rounds(form.cleaned_data["file"].read(), by=request.user)
+            except importer.FeedError as exc:
+                for problem in exc.problems[:20]:
+                    form.add_error("file", importer.format_problem(*problem))
+                if len(exc.problems) > 20:
+                    form.add_error("file", _("… and %(n)s more problems.") % {"n": len(exc.problems) - 20})
+                form.add_error(None, _("Nothing was imported."))
+            else:
+                self.message_user(request, report.summary, messages.SUCCESS)
+                for warning in report.warnings:
+                    self.message_user(request, warning, messages.WARNING)
+                return redirect(reverse("admin:draws_draw_changelist"))
+        if request.method == "POST" and form.errors:
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import IRCC rounds"),
+            "form": form,
+            "default_url": "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json",
+        }
+        return TemplateResponse(request, "draws/admin/import.html", context, status=status)
+
+
+@admin.register(DrawMatch)
+class DrawMatchAdmin(admin.ModelAdmin):
+    list_display = ["draw", "client", "firm", "crs", "margin", "created"]
+    list_filter = ["firm"]
+    list_select_related = ["draw", "draw__category", "client", "firm"]
+    search_fields = ["=draw__round_number"]
+    raw_id_fields = ["draw", "client", "firm"]
+
+    def has_add_permission(self, request):
+        return False  # made by the after-draw job only
+
+
+@admin.register(DrawDigest)
+class DrawDigestAdmin(admin.ModelAdmin):
+    list_display = ["draw", "consultant", "firm", "match_count", "sent_at", "attempts", "last_error"]
+    list_filter = ["firm"]
+    list_select_related = ["draw", "draw__category", "consultant", "firm"]
+    raw_id_fields = ["draw", "consultant", "firm"]
+
+    def has_add_permission(self, request):
+        return False  # made by the after-draw job only

@@ -1,0 +1,147 @@
+"""Forms of draws: the admin's round entry, the feed upload, the history filters."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from draws.models import Category, Draw, local_today
+
+PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Text, not type=number: "3,000" is how everyone (and IRCC) writes it.
+NUMBER_ATTRS = {"inputmode": "numeric", "class": "vIntegerField", "autocomplete": "off"}
+
+
+class GroupedIntegerField(forms.IntegerField):
+    """An integer typed the way IRCC writes it: '3,000' or '3 000' is 3000."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s,\u00a0\u202f]", "", value)
+        return super().to_python(value)
+
+
+def round_kind_choices(categories) -> list:
+    """One chooser for the round's type: programs first, then categories grouped by period start."""
+    choices: list = [("", "---------"), (_("Program"), [(t.value, t.label) for t in PROGRAM_TYPES])]
+    groups: dict[str, list] = {}
+    for c in categories:
+        label = _("Categories from %(date)s") % {"date": c.effective_from.isoformat()}
+        groups.setdefault(str(label), []).append((f"cat-{c.pk}", f"{c.name_en} ({c.period_label})"))
+    return choices + list(groups.items())
+
+
+class DrawAdminForm(forms.ModelForm):
+    """The short form: "Healthcare, 3,000 ITAs, lowest CRS 434, today".
+
+    `category` is a single chooser holding both the program types and the
+    categories, so a category round always has one and a program round never has.
+    """
+
+    category = forms.ChoiceField(label=_("Type or category"), choices=())
+    invitations_issued = GroupedIntegerField(
+        label=_("Invitations issued"), min_value=1, widget=forms.TextInput(NUMBER_ATTRS),
+        error_messages={"min_value": _("Invitations issued must be at least 1."),
+                        "invalid": _("Enter the number of invitations, e.g. 3,000.")},
+    )
+    lowest_crs = GroupedIntegerField(
+        label=_("Lowest CRS invited"), min_value=0, max_value=1200, widget=forms.TextInput(NUMBER_ATTRS),
+        error_messages={"min_value": _("A CRS score is between 0 and 1,200."),
+                        "max_value": _("A CRS score is between 0 and 1,200."),
+                        "invalid": _("Enter the CRS score of the lowest-ranked candidate invited.")},
+    )
+
+    class Meta:
+        model = Draw
+        fields = ["category", "invitations_issued", "lowest_crs", "drawn_on", "round_number",
+                  "tie_break_at", "drawn_at", "ircc_name", "programs_text", "distribution_on",
+                  "distribution"]
+        help_texts = {
+            "round_number": _("As IRCC writes it, e.g. 435 or 91a. Suggested: the next number."),
+            "tie_break_at": _("UTC, from the round's Ministerial Instruction (optional)."),
+            "drawn_at": _("UTC (optional)."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.pk: c for c in Category.objects.order_by("-effective_from", "name_en")}
+        self.fields["category"].choices = round_kind_choices(self.categories.values())
+        if self.instance.pk:
+            self.initial["category"] = (f"cat-{self.instance.category_id}" if self.instance.category_id
+                                        else self.instance.type)
+        else:
+            self.initial.setdefault("drawn_on", local_today())
+            self.initial.setdefault("round_number", next_round_number())
+
+    def clean_category(self) -> Category | None:
+        value = self.cleaned_data["category"]
+        if value.startswith("cat-"):
+            category = self.categories.get(int(value[4:]) if value[4:].isdigit() else None)
+            if category is None:
+                raise ValidationError(_("Choose a category from the list."))
+            self.instance.type = Draw.Type.CATEGORY
+            return category
+        self.instance.type = value
+        return None
+
+    def clean_round_number(self) -> str:
+        number = re.sub(r"\s+", "", self.cleaned_data["round_number"]).lstrip("#")
+        if not re.fullmatch(r"\d{1,6}[A-Za-z]{0,3}", number):
+            raise ValidationError(
+                _("A round number is digits, optionally followed by letters (e.g. 435, 91a).")
+            )
+        taken = Draw.objects.filter(round_number__iexact=number).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                _("Round #%(number)s is already recorded (%(date)s, %(kind)s).")
+                % {"number": taken.round_number, "date": taken.drawn_on.isoformat(), "kind": taken.type_label}
+            )
+        return number
+
+
+def next_round_number() -> str:
+    """One more than the highest numeric round recorded ('1' for an empty history)."""
+    numbers = [int(m.group()) for n in Draw.objects.values_list("round_number", flat=True)
+               if (m := re.match(r"\d+", n))]
+    return str(max(numbers, default=0) + 1)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("IRCC rounds JSON"),
+        help_text=_("The file IRCC publishes as ee_rounds_123_en.json (up to 5 MB)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB; IRCC's feed is about 1 MB."))
+        return upload
+
+
+class HistoryFilterForm(forms.Form):
+    """?kind=general|cec|...|cat:healthcare_social & year=2026 (both optional)."""
+
+    kind = forms.ChoiceField(label=_("Program or category"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, types: list[str], category_names: dict[str, str], years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", _("All rounds")),
+            (_("Program"), [(t.value, t.label) for t in PROGRAM_TYPES if t.value in types]),
+            (_("Category"), [(f"cat:{slug}", name) for slug, name in category_names.items()]),
+        ]
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+        for name in ("kind", "year"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"

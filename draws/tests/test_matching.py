@@ -1,0 +1,204 @@
+"""After a round: who would have been invited, and one digest per consultant (real worker, SMTP)."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from clients.models import Client
+from clients.tests.factories import (
+    ClientFactory,
+    EducationFactory,
+    FirmFactory,
+    JobFactory,
+    LanguageTestFactory,
+    member,
+)
+from draws import services, tasks
+from draws.models import Draw, DrawDigest, DrawMatch
+from draws.tests.factories import DrawFactory, category
+from eligibility.models import ClientAssessment
+from eligibility.services import refresh_assessments
+
+ROOT = Path(__file__).resolve().parents[2]
+NURSE, DEVELOPER = "31301", "21231"  # healthcare_social list / not on it
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _candidate(firm, consultant, last_name: str, *, noc: str = NURSE, ielts=(8.5, 7.5, 7.0, 7.5),
+               old_job_noc: str | None = None, **client_fields) -> Client:
+    """A bachelor's graduate with IELTS and Canadian work since 3.5 years ago (CEC eligible)."""
+    today = _today()
+    client = ClientFactory(firm=firm, consultant=consultant, last_name=last_name, **client_fields)
+    EducationFactory(client=client, level="bachelors")
+    LanguageTestFactory(client=client, taken_on=today - timedelta(days=200),
+                        listening=ielts[0], reading=ielts[1], writing=ielts[2], speaking=ielts[3])
+    JobFactory(client=client, noc_id=noc, start_on=today - timedelta(days=3 * 365 + 180))
+    if old_job_noc:  # a listed job that ended more than three years ago
+        JobFactory(client=client, noc_id=old_job_noc, country="PH", start_on=today - timedelta(days=9 * 365),
+                   end_on=today - timedelta(days=3 * 365 + 60))
+    return client
+
+
+@pytest.fixture
+def people(reference_data):
+    """Two firms; firm one has two consultants. Who should be in which digest is in the names."""
+    one, two = FirmFactory(name="Maple Immigration"), FirmFactory(name="Other Firm Inc")
+    ana = member(one, email="ana@maple.example", first_name="Ana")
+    ben = member(one, email="ben@maple.example", first_name="Ben")
+    cho = member(two, email="cho@other.example", first_name="Cho")
+    clients = {
+        "Eligible": _candidate(one, ana, "Eligible"),
+        "Below": _candidate(one, ana, "Below", ielts=(6, 6, 6, 6)),
+        "Developer": _candidate(one, ana, "Developer", noc=DEVELOPER),
+        "Oldjob": _candidate(one, ana, "Oldjob", noc=DEVELOPER, old_job_noc=NURSE),
+        "Landed": _candidate(one, ana, "Landed", status=Client.Status.LANDED),
+        "Bensclient": _candidate(one, ben, "Bensclient"),
+        "Otherfirm": _candidate(two, cho, "Otherfirm"),
+    }
+    assert refresh_assessments(as_of=_today()) == len(clients)
+    return {"ana": ana, "ben": ben, "cho": cho, **clients}
+
+
+def _healthcare_round(**fields) -> Draw:
+    """'Healthcare, 3,000 ITAs, lowest CRS 434, today' (fictional: see express-entry.md §8)."""
+    values = {"round_number": "448", "drawn_on": _today(), "type": Draw.Type.CATEGORY,
+              "category": category("healthcare_social", _today()), "invitations_issued": 3000,
+              "lowest_crs": 434}
+    values.update(fields)
+    return Draw(**values)
+
+
+def test_the_stored_assessments_are_what_the_cases_say(people):
+    stored = {a.client.last_name: a for a in ClientAssessment.objects.select_related("client")}
+    assert stored["Eligible"].crs_total >= 434 and stored["Eligible"].cec
+    assert "healthcare_social" in stored["Eligible"].categories
+    assert stored["Below"].crs_total < 434 and "healthcare_social" in stored["Below"].categories
+    assert stored["Developer"].crs_total >= 434 and stored["Developer"].categories == []
+    assert stored["Oldjob"].crs_total >= 434 and stored["Oldjob"].cec
+    assert "healthcare_social" not in stored["Oldjob"].categories
+
+
+def test_a_category_round_matches_eligible_active_clients_above_the_cutoff_across_firms(people):
+    draw = DrawFactory(round_number="448", drawn_on=_today(), type="category",
+                       category=category("healthcare_social", _today()), lowest_crs=434)
+    result = services.match_draw(draw_id=draw.pk)
+    matched = {m.client.last_name: m for m in DrawMatch.objects.filter(draw=draw).select_related("client")}
+    assert set(matched) == {"Eligible", "Bensclient", "Otherfirm"}
+    eligible = matched["Eligible"]
+    assert eligible.crs == people["Eligible"].assessment.crs_total
+    assert eligible.margin == eligible.crs - 434 and eligible.firm == people["Eligible"].firm
+    assert (result.found, result.added) == (3, 3)
+    assert services.match_draw(draw_id=draw.pk).added == 0  # again: nothing new
+    assert DrawMatch.objects.filter(draw=draw).count() == 3
+
+
+@pytest.mark.parametrize("type_, expected", [
+    ("general", {"A-cec", "B-fsw", "C-fstp", "D-pnp"}),
+    ("cec", {"A-cec", "D-pnp"}),
+    ("fsw", {"B-fsw"}),
+    ("fstp", {"C-fstp"}),
+    ("pnp", {"D-pnp"}),
+    ("other", set()),
+])
+def test_each_round_type_invites_its_program(db, type_, expected):
+    """The stored cache (flags set directly here) read for each type of round."""
+    firm = FirmFactory()
+    consultant = member(firm)
+    for name, flags, pnp in [("A-cec", {"cec": True}, False), ("B-fsw", {"fsw": True}, False),
+                             ("C-fstp", {"fstp": True}, False), ("D-pnp", {"cec": True}, True),
+                             ("E-none", {}, True)]:
+        client = ClientFactory(firm=firm, consultant=consultant, last_name=name,
+                               has_provincial_nomination=pnp)
+        ClientAssessment.objects.create(client=client, firm=firm, as_of=_today(), rules="2025-03-25",
+                                        crs_total=800 if pnp else 500, result={}, **flags)
+    draw = DrawFactory(drawn_on=_today(), type=type_, lowest_crs=450)
+    found = {Client.objects.get(pk=c).last_name for c, _f, _s in services.invited_clients(draw)}
+    assert found == expected
+
+
+def _succeeded(queue: str, name: str = "w1") -> int:
+    log = ROOT / f".pytest_cache/celery-{queue}-{name}.log"
+    return len(re.findall(r"Task draws\.tasks\.match_draw\[[^\]]+\] succeeded", log.read_text()))
+
+
+def _wait_for_tasks(queue: str, count: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while _succeeded(queue) < count:
+        assert time.monotonic() < deadline, f"match_draw did not succeed {count} times in {timeout}s"
+        time.sleep(0.1)
+
+
+@pytest.mark.worker
+def test_a_hand_entered_round_sends_one_digest_per_consultant_once(people, celery_workers, smtp_server,
+                                                                   celery_queue):
+    celery_workers.start()
+    draw = services.record_draw(_healthcare_round(), by=people["ana"])  # commits: the job is queued
+
+    _wait_for_tasks(celery_queue, 1)
+    messages = smtp_server.wait_for(3)
+    assert sorted(m["To"] for m in messages) == ["ana@maple.example", "ben@maple.example",
+                                                 "cho@other.example"]
+    by_to = {m["To"]: m for m in messages}
+
+    ana = by_to["ana@maple.example"]
+    assert ana["Subject"] == ("Round #448 (Healthcare and social services occupations, lowest CRS 434): "
+                              "1 of your clients would have been invited")
+    text = ana.get_body(("plain",)).get_content()
+    html = ana.get_body(("html",)).get_content()
+    crs = people["Eligible"].assessment.crs_total
+    for body in (text, html):
+        assert "Eligible" in body and str(crs) in body and f"+{crs - 434}" in body
+        for absent in ("Below", "Developer", "Oldjob", "Landed", "Bensclient", "Otherfirm"):
+            assert absent not in body  # below, outside the list, too old, landed, not hers, another firm
+    assert "Bensclient" in by_to["ben@maple.example"].get_body(("plain",)).get_content()
+    cho = by_to["cho@other.example"].get_body(("plain",)).get_content()
+    assert "Otherfirm" in cho and "Eligible" not in cho and "Maple" not in cho
+
+    assert DrawMatch.objects.filter(draw=draw).count() == 3
+    digests = DrawDigest.objects.filter(draw=draw)
+    assert digests.count() == 3 and all(d.sent_at and d.match_count == 1 for d in digests)
+
+    # Running the job again creates no duplicate and sends no second digest.
+    tasks.match_draw.delay(draw.pk)
+    _wait_for_tasks(celery_queue, 2)
+    time.sleep(0.5)
+    assert len(smtp_server.messages) == 3
+    assert DrawMatch.objects.filter(draw=draw).count() == 3
+    assert DrawDigest.objects.filter(draw=draw).count() == 3
+
+
+def test_an_smtp_outage_leaves_digests_unsent_and_a_retry_sends_each_once(people, smtp_server):
+    draw = DrawFactory(round_number="448", drawn_on=_today(), type="category",
+                       category=category("healthcare_social", _today()), lowest_crs=434)
+    services.match_draw(draw_id=draw.pk)
+    smtp_server.stop()
+    with pytest.raises(services.DigestSendError, match="3 digests not sent"):
+        services.send_draw_digests(draw_id=draw.pk)
+    assert all(d.sent_at is None and d.attempts == 1 and d.last_error for d in DrawDigest.objects.all())
+    smtp_server.start()
+    assert services.send_draw_digests(draw_id=draw.pk) == 3
+    assert services.send_draw_digests(draw_id=draw.pk) == 0
+    assert len(smtp_server.wait_for(3)) == 3
+    time.sleep(0.2)
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_consultant_never_gets_a_client_of_another_firm(people, smtp_server):
+    # Data gone wrong: a client of firm two assigned to a consultant of firm one.
+    stray = _candidate(people["Otherfirm"].firm, people["ana"], "Stray")
+    refresh_assessments([stray.pk], as_of=_today())
+    draw = DrawFactory(round_number="448", drawn_on=_today(), type="category",
+                       category=category("healthcare_social", _today()), lowest_crs=434)
+    services.match_draw(draw_id=draw.pk)
+    services.send_draw_digests(draw_id=draw.pk)
+    ana = next(m for m in smtp_server.wait_for(3) if m["To"] == "ana@maple.example")
+    assert "Stray" not in ana.get_body(("plain",)).get_content()

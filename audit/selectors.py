@@ -41,6 +41,7 @@ class Change:
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
     client_name: str = ""
+    client_deleted: bool = False
 
     @property
     def kind_display(self) -> str:
@@ -164,7 +165,8 @@ def _change(entry: AuditedModel, row, prev, user_names) -> Change:
     if kind == "deleted":
         return change
     for f in entry.model._meta.concrete_fields:
-        if f.name in IGNORED_FIELDS or f.attname == entry.client_attname:
+        # The firm never changes and its id says nothing to the reader.
+        if f.name in IGNORED_FIELDS or f.name == "firm" or f.attname == entry.client_attname:
             continue
         new = getattr(row, f.attname)
         old = getattr(prev, f.attname) if prev is not None else None
@@ -203,3 +205,4 @@ def _fill_client_names(changes: list[Change]) -> None:
             names[h.id] = _("%(name)s (deleted)") % {"name": f"{h.first_name} {h.last_name}"}
     for c in changes:
         c.client_name = names.get(c.client_id, "")
+        c.client_deleted = c.client_id in missing

@@ -76,6 +76,8 @@ def test_owner_sees_field_diffs_of_the_firms_clients(client, firm, owner, consul
     assert "<del class=\"text-body-secondary\">Prospect</del> → <ins>In pool</ins>" in body
     assert "<del class=\"text-body-secondary\">6.5</del> → <ins>7.0</ins>" in body
     assert "language test" in body
+    assert f'<a href="/clients/{ana.pk}/history/">Ana Reyes</a>' in body
+    assert '<span class="fw-semibold">firm</span>' not in body  # the firm id means nothing to a reader
 
 
 def test_other_firms_changes_are_not_listed(client, firm, owner):

@@ -58,3 +58,22 @@ def test_the_configured_handlers_scrub():
     assert len(ours) == 2
     for handler in ours:
         assert any(isinstance(f, ScrubPersonalDataFilter) for f in handler.filters), handler
+
+
+def test_celery_worker_logging_is_scrubbed_too():
+    """Celery replaces the root handlers in a worker (hijack); audit.signals filters its handlers."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    code = (
+        "import django, logging; django.setup();"
+        "from config.celery import app; app.log.setup(loglevel='INFO', colorize=False);"
+        "logging.getLogger('celery.app.trace').error('task failed for ana@mail.example 416-555-0199')"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+                            capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert "task failed for [email] [phone]" in output, output
+    assert "ana@mail.example" not in output

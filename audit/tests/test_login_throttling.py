@@ -87,3 +87,11 @@ def test_password_validators_reject_weak_passwords():
         with pytest.raises(ValidationError):
             validate_password(weak, user=user)
     validate_password("correct-horse-battery-9", user=user)
+
+
+def test_a_very_long_username_is_a_form_error_not_a_server_error(client, user):
+    """Found by the fuzz test: axes stored the raw username in a 255-character column."""
+    for _ in range(6):
+        response = attempt(client, "A" * 10_000, "wrong")
+        assert response.status_code in (200, 429)
+    assert response.status_code == 429  # and it still counts as failures

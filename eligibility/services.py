@@ -235,15 +235,28 @@ def refresh_and_raise_alerts(*, as_of: date | None = None, chunk_size: int = 200
                 "id", "firm_id", "consultant_id", "ee_submitted_at")}
             alerts = _assessment_alerts(old, new, owners, names=names, as_of=as_of)
             alerts += _document_alerts(chunk, owners, as_of=as_of)
-            before = Alert.objects.filter(client_id__in=chunk).count()
+            alerts = _not_raised_yet(alerts)
+            # ignore_conflicts: a concurrent run may have inserted the same event meanwhile.
             Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-            raised += Alert.objects.filter(client_id__in=chunk).count() - before
+            raised += len(alerts)
     return NightlyResult(refreshed=refreshed, alerts=raised)
 
 
+def _not_raised_yet(alerts: list[Alert]) -> list[Alert]:
+    """The alerts whose (client, kind, key) is not stored yet (one query; none when no alert)."""
+    if not alerts:
+        return alerts
+    existing = set(Alert.objects.filter(
+        client_id__in={a.client_id for a in alerts}, key__in={a.key for a in alerts},
+    ).values_list("client_id", "kind", "key"))
+    return [a for a in alerts if (a.client_id, a.kind, a.key) not in existing]
+
+
 def _stored(client_ids: Sequence[int]) -> dict[int, dict]:
+    # Only the parts compared are read: PostgreSQL extracts them from the stored JSON.
     return {r["client_id"]: r for r in ClientAssessment.objects.filter(client_id__in=client_ids).values(
-        "client_id", "as_of", "crs_total", "fsw", "cec", "fstp", "categories", "result")}
+        "client_id", "crs_total", "fsw", "cec", "fstp", "categories", "result__crs__details",
+        "result__derived__age")}
 
 
 def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[int, dict], *,
@@ -263,7 +276,7 @@ def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[
             alerts.append(alert(
                 Alert.Kind.SCORE_CHANGE, f"{as_of.isoformat()}:{o['crs_total']}->{n['crs_total']}",
                 {"old": o["crs_total"], "new": n["crs_total"], "delta": n["crs_total"] - o["crs_total"],
-                 "reasons": _score_reasons(o["result"], n["result"])},
+                 "reasons": _score_reasons(o, n)},
             ))
         for code in ("fsw", "cec", "fstp"):
             if o[code] != n[code]:
@@ -279,13 +292,13 @@ def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[
 def _score_reasons(old: dict, new: dict) -> list[dict]:
     """The factors that moved, with the age when the age factor did (a birthday)."""
     reasons = []
-    o_details, n_details = old["crs"]["details"], new["crs"]["details"]
+    o_details, n_details = old["result__crs__details"] or {}, new["result__crs__details"] or {}
     for key in n_details:
         delta = n_details.get(key, 0) - o_details.get(key, 0)
         if delta:
             reason = {"factor": key, "delta": delta}
             if key == "age":
-                reason["age"] = (new.get("derived") or {}).get("age")
+                reason["age"] = new["result__derived__age"]
             reasons.append(reason)
     return reasons
 

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/itadesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: venv install install-dev demo test lint bench load drills messages
+.PHONY: venv install install-dev demo test lint bench load drills messages audit
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,3 +31,10 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Security audit: known vulnerabilities of the pinned dependencies (needs PyPI's JSON API or
+# OSV; --strict fails rather than report "clean" when a package could not be checked), and
+# bandit's static checks of our code (skips justified in pyproject.toml).
+audit: install-dev
+	$(BIN)/pip-audit -r requirements.txt --strict --progress-spinner off
+	$(BIN)/bandit -c pyproject.toml -r clients draws eligibility config invitations audit ops -q

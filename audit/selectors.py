@@ -19,6 +19,7 @@ from audit.history import IGNORED_FIELDS, AuditedModel, audited_models
 from clients.models import Client
 
 PAGE_SIZE = 50
+MAX_SHOWN_CHARS = 200  # of one field value in a diff
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ def _display(f, value, user_names):
         return dict(f.flatchoices).get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, dict | list) or (isinstance(value, str) and len(value) > MAX_SHOWN_CHARS):
+        text = str(value)  # e.g. a stored report's JSON: the page shows that it changed, not all of it
+        return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
     return value
 
 

@@ -204,3 +204,11 @@ def test_a_client_named_script_is_shown_as_text_in_the_audit(client, firm, owner
     body = client.get("/audit/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_long_values_are_cut_in_the_diff(firm, owner):
+    ana = ClientFactory(firm=firm, notes="short")
+    edit(ana, owner, notes="x" * 5000)
+    [change] = selectors.client_changes(client_id=ana.pk, limit=1).changes
+    [notes] = change.changes
+    assert notes.new == "x" * 200 + "…"

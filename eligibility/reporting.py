@@ -652,7 +652,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         o, n = old_a["programs"][code], new_a["programs"][code]
         if o["eligible"] != n["eligible"] or o.get("reasons") != n.get("reasons"):
             programs.append({"code": code, "old": o["eligible"], "new": n["eligible"],
-                             "old_reasons": o.get("reasons", []), "new_reasons": n.get("reasons", [])})
+                             **_reasons_diff(o.get("reasons", []), n.get("reasons", []))})
     old_cats = {c["slug"]: c for c in old_a["categories"]}
     new_cats = {c["slug"]: c for c in new_a["categories"]}
     names = {c["slug"]: c.get("name", c["slug"]) for c in old["results"].get("categories", [])}
@@ -664,8 +664,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         n_el = n["eligible"] if n else None
         if o_el != n_el or (o and n and o.get("reasons") != n.get("reasons")):
             categories.append({"slug": slug, "name": names.get(slug, slug), "old": o_el, "new": n_el,
-                               "old_reasons": (o or {}).get("reasons", []),
-                               "new_reasons": (n or {}).get("reasons", [])})
+                               **_reasons_diff((o or {}).get("reasons", []), (n or {}).get("reasons", []))})
     return {
         "as_of": {"old": old["as_of"], "new": new["as_of"], "changed": old["as_of"] != new["as_of"]},
         "rules": {"old": old["rules"], "new": new["rules"], "changed": old["rules"] != new["rules"]},
@@ -678,6 +677,12 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         "derived": _flat_diff(old_a.get("derived") or {}, new_a.get("derived") or {}),
         "facts": _flat_diff(old["facts"], new["facts"]),
     }
+
+
+def _reasons_diff(old: Sequence[str], new: Sequence[str]) -> dict[str, list[str]]:
+    """The reasons no longer given and the new ones (unchanged reasons are left out)."""
+    return {"removed_reasons": [r for r in old if r not in new],
+            "added_reasons": [r for r in new if r not in old]}
 
 
 def _factor_order(key: str) -> int:

@@ -24,7 +24,7 @@ from eligibility.rules import facts as F
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_ROUNDS = ROOT / "draws" / "data" / "ircc-rounds-sample.json"
-FULL_ROUNDS = Path("/work/shared/data/ircc-rounds-full.json")
+FULL_ROUNDS = ROOT / "draws" / "data" / "ircc-rounds-full.json"
 SPEC_AS_OF = dt.date(2026, 11, 24)
 
 

@@ -107,8 +107,8 @@ def test_report_page_shows_every_section(client, consultant, report):
     assert ("Would have been invited in <strong>1 of 1</strong> round open to this profile "
             "since 2025-11-24") in html
     assert "An estimated <strong>4,047</strong> of 229,100 candidates" in html
-    assert "a provincial nomination" in html and "+535" in html
-    assert "turns 32" in html
+    assert "A provincial nomination" in html and "+535" in html
+    assert "Turns 32" in html
     assert "Healthcare and social services occupations" in html
 
 
@@ -180,6 +180,10 @@ def test_compare_shows_what_changed_and_why(client, consultant, client_row, repo
     assert {f["factor"] for f in diff["factors"]} >= {"age", "first_language"}
     assert "language_tests[0].reading" in html and "First official language" in html
     assert diff["total"]["delta"] == later.crs_total - 582
+    fsw = next(p for p in diff["programs"] if p["code"] == "fsw")
+    assert (fsw["old"], fsw["new"]) == (True, True)
+    assert fsw["removed_reasons"] == ["CLB 7 in all four abilities met (English CLB 10/9/9/10)"]
+    assert fsw["added_reasons"] == ["CLB 7 in all four abilities met (English CLB 10/10/10/10)"]
 
 
 def test_compare_needs_two_reports_of_the_same_client(client, consultant, report, firm):
@@ -220,3 +224,9 @@ def test_client_reports_page_lists_only_that_clients_reports(client, consultant,
     html = response.content.decode()
     assert reverse("eligibility:report", args=[report.pk]) in html
     assert reverse("eligibility:report", args=[other.pk]) not in html
+
+
+def test_admin_lists_reports_and_alerts(admin_client, report):
+    assert admin_client.get(reverse("admin:eligibility_report_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:eligibility_report_change", args=[report.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:eligibility_alert_changelist")).status_code == 200

@@ -30,12 +30,17 @@ class RecordInvitationForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[
-        (Invitation.Status.IN_PROGRESS, Invitation.Status.IN_PROGRESS.label),
-        (Invitation.Status.SUBMITTED, Invitation.Status.SUBMITTED.label),
-        (Invitation.Status.DECLINED, Invitation.Status.DECLINED.label),
-    ])
+    """The statuses an open invitation can move to by hand (expired is set by the scan)."""
+
+    MANUAL = [Invitation.Status.IN_PROGRESS, Invitation.Status.SUBMITTED, Invitation.Status.DECLINED]
+
+    status = forms.ChoiceField(label=_("New status"), choices=[(s.value, s.label) for s in MANUAL])
     submitted_on = forms.DateField(label=_("Submitted on"), required=False, widget=DATE)
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current == Invitation.Status.IN_PROGRESS:
+            self.fields["status"].choices = [(s.value, s.label) for s in self.MANUAL[1:]]
 
     def clean(self):
         data = super().clean()

@@ -425,7 +425,8 @@ def _deliver_latest(
     try:
         with transaction.atomic():  # a savepoint: undone if SMTP does not accept the message
             latest.status, latest.sent_at, latest.next_attempt_at = Reminder.Status.SENT, now, None
-            latest.recipients = ", ".join(message.to + [f"cc {a}" for a in message.cc])[:500]
+            cc = [f"cc {client.consultant.email}"] if message.cc else []
+            latest.recipients = ", ".join([client.email, *cc])[:500]
             latest.save(update_fields=["status", "sent_at", "next_attempt_at", "recipients", "attempts"])
             ReminderAttempt.objects.create(reminder=latest, attempted_at=now, succeeded=True, worker=worker)
             connection.open()

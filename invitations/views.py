@@ -49,7 +49,8 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
         "reminders": list(current.reminders.all()) if current else [], "items": items,
         "overdue_count": sum(1 for i in items if i.overdue) if current and current.is_open else 0,
         "record_form": record_form if can_record else None,
-        "status_form": (status_form or StatusForm()) if current and current.is_open else None,
+        "status_form": (status_form or StatusForm(current=current.status)) if current and current.is_open
+        else None,
         "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
         "next": request.get_full_path(), "today": today,
     }
@@ -100,7 +101,7 @@ def record(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(selectors.invitations_for(request.user).select_related("client"), pk=pk)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, current=invitation.status)
     if form.is_valid():
         try:
             services.change_status(invitation=invitation, status=form.cleaned_data["status"],

@@ -23,7 +23,20 @@ UTC = dt.UTC
 ISSUED_AT = dt.datetime(2027, 2, 1, 16, 0, tzinfo=UTC)
 
 
+def ensure_default_item_types() -> None:
+    """The default checklist types come from a data migration; a transactional test's flush removes them."""
+    import importlib
+
+    from django.apps import apps
+
+    from invitations.models import ChecklistItemType
+
+    if not ChecklistItemType.objects.filter(firm=None).exists():
+        importlib.import_module("invitations.migrations.0002_default_checklist_types").create(apps, None)
+
+
 def toronto_firm():
+    ensure_default_item_types()
     return FirmFactory(time_zone="America/Toronto", email="office@maple-law.example",
                        name="Maple Immigration Law")
 

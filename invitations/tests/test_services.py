@@ -202,3 +202,12 @@ def test_demo_seeds_invitations_at_different_points_with_reminders_due_now(smtp_
     result = services.send_due_reminders(now=now)
     assert result.sent == due_now
     assert len(smtp_server.wait_for(due_now)) == due_now
+
+
+def test_beat_runs_the_scan_every_five_minutes_and_the_digest_hourly_in_office_hours():
+    from django_celery_beat.models import PeriodicTask
+
+    scan = PeriodicTask.objects.get(task="invitations.tasks.scan_due_reminders")
+    assert (scan.interval.every, scan.interval.period, scan.enabled) == (5, "minutes", True)
+    digest = PeriodicTask.objects.get(task="invitations.tasks.send_daily_digests")
+    assert (digest.crontab.minute, digest.crontab.hour) == ("0", "7-18")

@@ -186,7 +186,10 @@ class DrawMatch(models.Model):
 
 
 class DrawDigest(models.Model):
-    """The one email a consultant gets about a round: claimed before sending, so never twice."""
+    """The one email a consultant gets about a round: claimed before sending, marked sent after.
+
+    Unique per (round, consultant); see draws.services.send_draw_digests.
+    """
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="digests", verbose_name=_("round"))
     consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
@@ -194,7 +197,8 @@ class DrawDigest(models.Model):
     firm = models.ForeignKey("clients.Firm", on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("firm"))
     match_count = models.PositiveIntegerField(_("clients in the digest"), default=0)
-    created = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed for sending at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)

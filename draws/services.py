@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from clients.models import Client
@@ -37,6 +38,16 @@ log = logging.getLogger(__name__)
 
 # Rounds dated more than this many days before today are stored but never matched (see above).
 MATCH_WINDOW_DAYS = 7
+# match_draw on PostgreSQL: insert the matches in the database, count found and added in one go.
+MATCH_SQL = (
+    "WITH invited(client_id, firm_id, crs) AS ({invited}), "
+    "stored AS (INSERT INTO {table} (draw_id, client_id, firm_id, crs, margin, created) "
+    "SELECT %s, client_id, firm_id, crs, crs - %s, NOW() FROM invited "
+    "ON CONFLICT (draw_id, client_id) DO NOTHING RETURNING 1) "
+    "SELECT (SELECT COUNT(*) FROM invited), (SELECT COUNT(*) FROM stored)"
+)
+# A digest claimed longer ago than this and still unsent (its worker died) may be claimed again.
+CLAIM_LEASE = timedelta(minutes=15)
 # The fields an import compares and writes (everything IRCC publishes).
 IMPORT_FIELDS = (
     "drawn_on", "drawn_at", "tie_break_at", "type", "category_id", "ircc_name", "programs_text",
@@ -170,49 +181,70 @@ class MatchResult:
     added: int  # matches stored by this run (0 when run again)
 
 
-def invited_clients(draw: Draw) -> list[tuple[int, int, int]]:
-    """(client id, firm id, CRS) of every active client, across all firms, the round would invite.
+def invited_queryset(draw: Draw):
+    """The active clients, across all firms, the round would invite (None: nobody, e.g. 'other').
 
-    One query on the stored assessments: CRS at or above the cut-off and eligible
-    for the round's program (general: any of FSW/CEC/FSTP; cec/fsw/fstp: that one;
+    Read from the stored assessments: CRS at or above the cut-off and eligible for
+    the round's program (general: any of FSW/CEC/FSTP; cec/fsw/fstp: that one;
     pnp: a provincial nomination and any program, as a nominee must be in the pool;
-    category: the category in the stored assessment and any program). 'other'
-    rounds (names IRCC used that we could not map) match nobody.
+    category: the category in the stored assessment and any program). Rounds of
+    type 'other' (names IRCC used that we could not map) match nobody.
     """
     any_program = Q(assessment__fsw=True) | Q(assessment__cec=True) | Q(assessment__fstp=True)
-    qs = Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs)
+    qs = Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs).order_by()
     if draw.type == Draw.Type.GENERAL:
-        qs = qs.filter(any_program)
-    elif draw.type in (Draw.Type.CEC, Draw.Type.FSW, Draw.Type.FSTP):
-        qs = qs.filter(**{f"assessment__{draw.type}": True})
-    elif draw.type == Draw.Type.PNP:
-        qs = qs.filter(any_program, has_provincial_nomination=True)
-    elif draw.type == Draw.Type.CATEGORY and draw.category_id:
-        slug = draw.category.slug
-        qs = qs.filter(any_program)
-        if db_connection.vendor == "postgresql":
-            qs = qs.filter(assessment__categories__contains=[slug])
-        else:  # SQLite (demo) has no JSON containment: filter the already small result
-            rows = qs.values_list("id", "firm_id", "assessment__crs_total", "assessment__categories")
-            return [(c, f, s) for c, f, s, cats in rows if slug in (cats or [])]
-    else:
+        return qs.filter(any_program)
+    if draw.type in (Draw.Type.CEC, Draw.Type.FSW, Draw.Type.FSTP):
+        return qs.filter(**{f"assessment__{draw.type}": True})
+    if draw.type == Draw.Type.PNP:
+        return qs.filter(any_program, has_provincial_nomination=True)
+    if draw.type == Draw.Type.CATEGORY and draw.category_id:
+        return qs.filter(any_program, assessment__categories__contains=[draw.category.slug])
+    return None
+
+
+def invited_clients(draw: Draw) -> list[tuple[int, int, int]]:
+    """(client id, firm id, CRS) of every client `invited_queryset` selects, in one query."""
+    qs = invited_queryset(draw)
+    if qs is None:
         return []
+    if draw.type == Draw.Type.CATEGORY and db_connection.vendor != "postgresql":
+        # SQLite (the demo) has no JSON containment: filter the categories in Python.
+        qs = invited_queryset(Draw(type=Draw.Type.GENERAL, lowest_crs=draw.lowest_crs))
+        rows = qs.values_list("id", "firm_id", "assessment__crs_total", "assessment__categories")
+        return [(c, f, s) for c, f, s, cats in rows if draw.category.slug in (cats or [])]
     return list(qs.values_list("id", "firm_id", "assessment__crs_total"))
 
 
 def match_draw(*, draw_id: int) -> MatchResult:
-    """Store a DrawMatch for every client the round would have invited (idempotent)."""
+    """Store a DrawMatch for every client the round would have invited (idempotent).
+
+    On PostgreSQL one INSERT ... SELECT ... ON CONFLICT DO NOTHING: the rows never
+    leave the database, so 100,000 clients take well under a second. Elsewhere
+    (the SQLite demo) a bulk_create(ignore_conflicts=True) of the same rows.
+    """
     draw = Draw.objects.select_related("category").get(pk=draw_id)
-    rows = invited_clients(draw)
-    before = DrawMatch.objects.filter(draw=draw).count()
-    DrawMatch.objects.bulk_create(
-        [DrawMatch(draw=draw, client_id=c, firm_id=f, crs=s, margin=s - draw.lowest_crs) for c, f, s in rows],
-        batch_size=5000, ignore_conflicts=True,
-    )
-    added = DrawMatch.objects.filter(draw=draw).count() - before
-    log.info("round %s: %d clients would have been invited, %d new matches", draw.round_number,
-             len(rows), added)
-    return MatchResult(draw_id=draw.pk, found=len(rows), added=added)
+    qs = invited_queryset(draw)
+    if qs is None:
+        found = added = 0
+    elif db_connection.vendor == "postgresql":
+        select_sql, params = qs.values_list("id", "firm_id", "assessment__crs_total").query.sql_with_params()
+        table = db_connection.ops.quote_name(DrawMatch._meta.db_table)
+        sql = MATCH_SQL.format(invited=select_sql, table=table)  # noqa: S608 - values are parameters
+        with db_connection.cursor() as cursor:
+            cursor.execute(sql, [*params, draw.pk, draw.lowest_crs])
+            found, added = cursor.fetchone()
+    else:
+        rows = invited_clients(draw)
+        before = DrawMatch.objects.filter(draw=draw).count()
+        DrawMatch.objects.bulk_create(
+            [DrawMatch(draw_id=draw.pk, client_id=c, firm_id=f, crs=s, margin=s - draw.lowest_crs)
+             for c, f, s in rows],
+            batch_size=2000, ignore_conflicts=True,
+        )
+        found, added = len(rows), DrawMatch.objects.filter(draw=draw).count() - before
+    log.info("round %s: %d clients would have been invited, %d new matches", draw.round_number, found, added)
+    return MatchResult(draw_id=draw.pk, found=found, added=added)
 
 
 # --- after a round: digests ----------------------------------------------------------------------
@@ -224,15 +256,69 @@ class DigestSendError(RuntimeError):
 def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
     """Email each consultant one digest of their own clients matched in the round.
 
-    A DrawDigest row per (round, consultant) is created first and locked while
-    sending (select_for_update skip_locked), and marked sent in the same
-    transaction: a re-run, or a second worker, never sends a second digest.
-    A consultant only ever sees clients of their own firm. Returns how many
-    digests this call sent; raises DigestSendError if any failed.
+    One DrawDigest row per (round, consultant), unique: pending rows are claimed
+    in one statement (select_for_update skip_locked, then a claim time), sent
+    over one SMTP session, and each is marked sent right after its email is
+    accepted. A re-run or a second worker skips sent and freshly claimed rows, so
+    no consultant gets a second digest; a claim older than CLAIM_LEASE (a worker
+    killed mid-send) is taken over. A consultant only ever sees clients of their
+    own firm. Returns how many digests this call sent; raises DigestSendError
+    while any digest of the round is still unsent, so the task retries.
     """
     draw = Draw.objects.select_related("category").get(pk=draw_id)
     site_url = getattr(settings, "SITE_URL", "") if site_url is None else site_url
-    rows = list(
+    digests = _digests_by_consultant(draw)
+    DrawDigest.objects.bulk_create(
+        [DrawDigest(draw=draw, consultant_id=uid, firm_id=firm_id, match_count=len(own))
+         for uid, (_user, firm_id, own) in digests.items()],
+        ignore_conflicts=True,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = dict(
+            DrawDigest.objects.select_for_update(skip_locked=True)
+            .filter(draw=draw, consultant_id__in=digests, sent_at__isnull=True)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+            .values_list("pk", "consultant_id")
+        )
+        DrawDigest.objects.filter(pk__in=claimed).update(claimed_at=now)
+    sent = 0
+    if claimed:
+        mail = get_connection()
+        try:
+            mail.open()  # one SMTP session for every digest of the round
+        except Exception as exc:  # noqa: BLE001 - server down: release the claims for the retry
+            DrawDigest.objects.filter(pk__in=claimed).update(
+                claimed_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:300]
+            )
+            message = f"round {draw.round_number}: {len(claimed)} digests not sent ({exc})"
+            raise DigestSendError(message) from exc
+        try:
+            for pk, uid in sorted(claimed.items(), key=lambda item: item[1]):
+                user, _firm_id, own = digests[uid]
+                try:
+                    _digest_message(draw, user, own, site_url=site_url, connection=mail).send()
+                except Exception as exc:  # noqa: BLE001 - any SMTP/socket failure: release, retry later
+                    DrawDigest.objects.filter(pk=pk).update(
+                        claimed_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:300]
+                    )
+                    log.warning("round %s: digest to user %s failed: %s", draw.round_number, uid, exc)
+                    continue
+                DrawDigest.objects.filter(pk=pk).update(
+                    sent_at=timezone.now(), match_count=len(own), attempts=F("attempts") + 1, last_error=""
+                )
+                sent += 1
+        finally:
+            mail.close()
+    unsent = DrawDigest.objects.filter(draw=draw, sent_at__isnull=True).count()
+    if unsent:
+        raise DigestSendError(f"round {draw.round_number}: {unsent} digests not sent")
+    return sent
+
+
+def _digests_by_consultant(draw: Draw) -> dict[int, tuple]:
+    """{consultant id: (user, firm id, their matched clients of their own firm)} in two queries."""
+    rows = (
         DrawMatch.objects.filter(draw=draw)
         .order_by("-crs", "client__last_name", "client__first_name")
         .values("firm_id", "crs", "margin", "client_id", "client__first_name", "client__last_name",
@@ -256,57 +342,22 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
         own = [m for m in matches if m["firm_id"] == membership.firm_id]  # never another firm's client
         if own:
             digests[user_id] = (user, membership.firm_id, own)
-    DrawDigest.objects.bulk_create(
-        [DrawDigest(draw=draw, consultant_id=uid, firm_id=firm_id, match_count=len(own))
-         for uid, (_user, firm_id, own) in digests.items()],
-        ignore_conflicts=True,
-    )
-    pending = set(
-        DrawDigest.objects.filter(draw=draw, consultant_id__in=digests, sent_at__isnull=True)
-        .values_list("consultant_id", flat=True)
-    )
-    sent, failed = 0, []
-    mail = get_connection()
-    try:
-        mail.open()  # one SMTP session for every digest of the round
-    except Exception as exc:  # noqa: BLE001 - server down: every pending digest waits for the retry
-        DrawDigest.objects.filter(draw=draw, consultant_id__in=pending).update(
-            attempts=F("attempts") + 1, last_error=str(exc)[:300]
-        )
-        raise DigestSendError(f"round {draw.round_number}: {len(pending)} digests not sent ({exc})") from exc
-    try:
-        for uid in sorted(pending):
-            user, _firm_id, own = digests[uid]
-            try:
-                with transaction.atomic():
-                    digest = (DrawDigest.objects.select_for_update(skip_locked=True)
-                              .filter(draw=draw, consultant_id=uid, sent_at__isnull=True).first())
-                    if digest is None:  # sent meanwhile, or another worker is sending it
-                        continue
-                    _digest_message(draw, user, own, site_url=site_url, connection=mail).send()
-                    digest.sent_at = timezone.now()
-                    digest.match_count = len(own)
-                    digest.attempts += 1
-                    digest.last_error = ""
-                    digest.save(update_fields=["sent_at", "match_count", "attempts", "last_error"])
-                    sent += 1
-            except Exception as exc:  # noqa: BLE001 - any SMTP/socket failure: record and retry later
-                DrawDigest.objects.filter(draw=draw, consultant_id=uid).update(
-                    attempts=F("attempts") + 1, last_error=str(exc)[:300]
-                )
-                failed.append(uid)
-                log.warning("round %s: digest to user %s failed: %s", draw.round_number, uid, exc)
-    finally:
-        mail.close()
-    if failed:
-        raise DigestSendError(f"round {draw.round_number}: {len(failed)} digests not sent")
-    return sent
+    return digests
 
 
 def _digest_message(draw: Draw, user, matches: Sequence[dict], *, site_url: str,
                     connection) -> EmailMultiAlternatives:
+    # The client lines are built here rather than looped in the template: a round can
+    # match thousands of clients and the template engine would spend seconds on them.
+    lines = "\n".join(f"- {m['client__first_name']} {m['client__last_name']}: CRS {m['crs']} (+{m['margin']})"
+                      for m in matches)
+    rows = format_html_join(
+        "\n", '<tr style="border-top: 1px solid #dee2e6;"><td>{} {}</td><td align="right">{}</td>'
+        '<td align="right">+{}</td></tr>',
+        ((m["client__first_name"], m["client__last_name"], m["crs"], m["margin"]) for m in matches),
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"draw": draw, "user": user, "matches": matches, "count": len(matches),
+        context = {"draw": draw, "user": user, "count": len(matches), "lines": lines, "rows": rows,
                    "site_url": site_url.rstrip("/")}
         subject = _("Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
                     "would have been invited") % {
@@ -317,4 +368,3 @@ def _digest_message(draw: Draw, user, matches: Sequence[dict], *, site_url: str,
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], connection=connection)
     message.attach_alternative(html, "text/html")
     return message
-

@@ -202,3 +202,19 @@ def test_a_consultant_never_gets_a_client_of_another_firm(people, smtp_server):
     services.send_draw_digests(draw_id=draw.pk)
     ana = next(m for m in smtp_server.wait_for(3) if m["To"] == "ana@maple.example")
     assert "Stray" not in ana.get_body(("plain",)).get_content()
+
+
+def test_a_digest_claimed_by_a_live_worker_is_left_alone_and_a_stale_claim_is_taken_over(people,
+                                                                                         smtp_server):
+    draw = DrawFactory(round_number="448", drawn_on=_today(), type="category",
+                       category=category("healthcare_social", _today()), lowest_crs=434)
+    services.match_draw(draw_id=draw.pk)
+    ana = people["ana"]
+    DrawDigest.objects.create(draw=draw, consultant=ana, firm=ana.membership.firm, claimed_at=timezone.now())
+    with pytest.raises(services.DigestSendError, match="1 digests not sent"):
+        services.send_draw_digests(draw_id=draw.pk)  # Ben's and Cho's go; Ana's is being sent elsewhere
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == ["ben@maple.example", "cho@other.example"]
+    DrawDigest.objects.filter(consultant=ana).update(
+        claimed_at=timezone.now() - services.CLAIM_LEASE - timedelta(seconds=1))  # that worker died
+    assert services.send_draw_digests(draw_id=draw.pk) == 1
+    assert [m["To"] for m in smtp_server.wait_for(3)][2] == "ana@maple.example"

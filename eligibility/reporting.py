@@ -269,8 +269,8 @@ def build_report(facts: F.Facts, *, as_of: date, categories: Sequence[F.Category
         "rules": data["crs"]["rules"],
         "assessment": data,
         "breakdown": crs_breakdown(data, with_spouse=scored_with_spouse(facts)),
-        "programs": _programs(assess, data, as_of=as_of, horizon=horizon),
-        "categories": _categories(assess, data, as_of=as_of, horizon=horizon,
+        "programs": _programs(assessment, data),
+        "categories": _categories(assess, assessment, as_of=as_of, horizon=horizon,
                                   periods=now_in_force, names=names, titles=occupation_titles or {}),
         "backtest": backtest,
         "pool": pool_position(data["crs"]["total"], draws=draws, as_of=as_of,
@@ -333,31 +333,32 @@ def _first_met(assess: _Assessor, test: Callable[[Any], bool], *, after: date, u
     return None
 
 
-def _programs(assess: _Assessor, data: Mapping[str, Any], *, as_of: date, horizon: date) -> list[dict]:
+def _programs(assessment: Any, data: Mapping[str, Any]) -> list[dict]:
+    """FSW, CEC, FSTP with the engine's reasons, its progress line ("10 of 12 months of Canadian
+    experience") and, when not met, the day it will be met if ongoing work simply continues."""
     out = []
     for code in PROGRAMS:
+        result = getattr(assessment.programs, code)
         p = dict(data["programs"][code])
         p["code"] = code
-        p["met_on"] = None
-        if not p["eligible"]:
-            met = _first_met(assess, lambda a, c=code: a.to_dict()["programs"][c]["eligible"],
-                             after=as_of, until=horizon)
-            p["met_on"] = _iso(met)
+        p["progress"] = getattr(result, "progress", None)
+        p["met_on"] = None if p["eligible"] else _iso(getattr(result, "met_on", None))
         out.append(p)
     return out
 
 
-def _categories(assess: _Assessor, data: Mapping[str, Any], *, as_of: date, horizon: date,
+def _categories(assess: _Assessor, assessment: Any, *, as_of: date, horizon: date,
                 periods: Sequence[F.CategoryRule], names: Mapping[str, str],
                 titles: Mapping[str, str]) -> list[dict]:
     """Each category in force: the engine's result, its name and rule, eligible ones first."""
     by_slug = {c.slug: c for c in periods}
+    applied = {c.slug: c.rule for c in assessment.categories}
     out = []
-    for c in data["categories"]:
+    for c in assessment.to_dict()["categories"]:
         row = dict(c)
         period = by_slug.get(c["slug"])
         row["name"] = names.get(c["slug"], c["slug"])
-        row["experience_rule"] = period.experience_rule if period else ""
+        row["experience_rule"] = applied.get(c["slug"]) or (period.experience_rule if period else "")
         row["list_unconfirmed"] = period.list_unconfirmed if period else False
         row["occupation_title"] = titles.get(c.get("occupation") or "", "")
         row["met_on"] = None

@@ -341,7 +341,9 @@ def _programs(assessment: Any, data: Mapping[str, Any]) -> list[dict]:
         result = getattr(assessment.programs, code)
         p = dict(data["programs"][code])
         p["code"] = code
-        p["progress"] = getattr(result, "progress", None)
+        progress = getattr(result, "progress", None)
+        # Shown only when it adds to the reasons (the engine often says the same in a reason).
+        p["progress"] = progress if progress and not any(progress in r for r in p["reasons"]) else None
         p["met_on"] = None if p["eligible"] else _iso(getattr(result, "met_on", None))
         out.append(p)
     return out

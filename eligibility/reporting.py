@@ -342,8 +342,10 @@ def _programs(assessment: Any, data: Mapping[str, Any]) -> list[dict]:
         p = dict(data["programs"][code])
         p["code"] = code
         progress = getattr(result, "progress", None)
-        # Shown only when it adds to the reasons (the engine often says the same in a reason).
-        p["progress"] = progress if progress and not any(progress in r for r in p["reasons"]) else None
+        # Shown only when it adds to the reasons: the engine's reason often starts with the same
+        # count ("9.7 of 12 months of skilled Canadian work..." / "9.7 of 12 months of ...").
+        head = " ".join((progress or "").split()[:4])
+        p["progress"] = progress if progress and not any(head in r for r in p["reasons"]) else None
         p["met_on"] = None if p["eligible"] else _iso(getattr(result, "met_on", None))
         out.append(p)
     return out

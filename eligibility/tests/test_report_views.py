@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from clients.models import Client, LanguageTest
-from clients.tests.factories import FirmFactory, member
+from clients.tests.factories import ClientFactory, FirmFactory, member
 from eligibility import reporting, services
 from eligibility.models import Report
 from eligibility.tests.report_fixtures import SPEC_AS_OF, load_rounds, spec_example_client
@@ -230,3 +230,26 @@ def test_admin_lists_reports_and_alerts(admin_client, report):
     assert admin_client.get(reverse("admin:eligibility_report_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:eligibility_report_change", args=[report.pk])).status_code == 200
     assert admin_client.get(reverse("admin:eligibility_alert_changelist")).status_code == 200
+
+
+def test_a_client_with_almost_no_facts_gets_a_report_with_warnings_not_an_error(client, consultant, firm,
+                                                                                tmp_path):
+    bare = ClientFactory(firm=firm, consultant=consultant, first_name="Lena", last_name="Okafor")
+    login(client, consultant)
+    response = client.post(reverse("eligibility:generate", args=[bare.pk]))
+    report = Report.objects.get(client=bare)
+    assert response.status_code == 302
+    page = client.get(reverse("eligibility:report", args=[report.pk])).content.decode()
+    assert "No language test recorded" in page
+    assert "No published distribution is recorded yet." in page  # no draws in this test
+    assert "No round since" in page
+    pdf = client.get(reverse("eligibility:report_pdf", args=[report.pk])).content
+    assert "Lena Okafor" in pdftotext(pdf, tmp_path)
+
+
+def test_unknown_ids_are_not_found(client, consultant, report):
+    login(client, consultant)
+    assert client.post(reverse("eligibility:generate", args=[999999])).status_code == 404
+    assert client.get(reverse("eligibility:report", args=[999999])).status_code == 404
+    assert client.get(reverse("eligibility:compare", args=[report.pk, 999999])).status_code == 404
+    assert client.get(reverse("eligibility:dismiss_alert", args=[1])).status_code == 405

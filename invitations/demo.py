@@ -48,8 +48,10 @@ def seed_invitations(
     """
     invitations = []
     with transaction.atomic():
-        for client, (age, due_now, status, progress) in zip(clients, SCENARIOS, strict=False):
-            client = Client.objects.select_related("consultant").get(pk=client.pk)
+        candidates = (Client.objects.filter(pk__in=[c.pk for c in clients]).active()
+                      .exclude(invitations__status__in=Invitation.OPEN).select_related("consultant")
+                      .order_by("pk"))
+        for client, (age, due_now, status, progress) in zip(candidates, SCENARIOS, strict=False):
             issued_at = now - age
             invitation = services.record_invitation(client=client, issued_at=issued_at, by=client.consultant,
                                                     now=issued_at)

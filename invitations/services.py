@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Client, Firm, Membership
+from clients.models import Client, Firm
+from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, RECORD_INVITATIONS, can
 from invitations import emails
 from invitations.checklist import build_checklist, item_types_for
 from invitations.models import (
@@ -102,15 +103,19 @@ def reminder_offsets(firm: Firm) -> list[int]:
 
 
 def _require_owner(user, firm: Firm) -> None:
+    """The reminder schedule and the checklist types: clients.permissions' MANAGE_REMINDER_SCHEDULE."""
     membership = getattr(user, "membership", None)
-    if membership is None or membership.firm_id != firm.pk or membership.role != Membership.Role.OWNER:
+    if membership is None or membership.firm_id != firm.pk or not can(user, MANAGE_REMINDER_SCHEDULE):
         raise PermissionDenied(_("Only the firm's owner can change this."))
 
 
-def _require_member(user, client: Client) -> None:
+def _require_member(user, client: Client, action: str = RECORD_INVITATIONS) -> None:
+    """`user` belongs to the client's firm and their role allows `action` (clients.permissions)."""
     membership = getattr(user, "membership", None)
     if membership is None or membership.firm_id != client.firm_id:
         raise PermissionDenied(_("This client belongs to another firm."))
+    if not can(user, action):
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def set_reminder_offsets(*, firm: Firm, offsets: list[int], by, now: dt.datetime | None = None) -> list[int]:
@@ -300,7 +305,7 @@ def update_checklist_item(
     """Set an item's status; requested/received dates default to today (firm time)."""
     now = now or timezone.now()
     item = ChecklistItem.objects.select_related("invitation__client__firm").get(pk=item.pk)
-    _require_member(by, item.invitation.client)
+    _require_member(by, item.invitation.client, EDIT_CLIENTS)
     today = now.astimezone(firm_zone(item.invitation.client.firm)).date()
     if status not in ChecklistItem.Status.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients.models import Client, Membership
+from clients.models import Client
+from clients.permissions import (
+    EDIT_CLIENTS,
+    MANAGE_REMINDER_SCHEDULE,
+    RECORD_INVITATIONS,
+    VIEW_CLIENTS,
+    can,
+    role_required,
+)
 from clients.selectors import clients_for, membership_for
 from invitations import selectors, services
 from invitations.checklist import item_types_for
@@ -39,7 +46,8 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
     items = list(current.checklist.all()) if current else []
     for item in items:
         item.overdue = item.is_overdue(today)
-    can_record = current is None or not current.is_open
+    may_record = can(request.user, RECORD_INVITATIONS)
+    can_record = may_record and (current is None or not current.is_open)
     with timezone.override(zone):
         if can_record and record_form is None:
             record_form = RecordInvitationForm(today=today, initial={"issued_at": timezone.localtime(now)})
@@ -49,8 +57,9 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
         "reminders": list(current.reminders.all()) if current else [], "items": items,
         "overdue_count": sum(1 for i in items if i.overdue) if current and current.is_open else 0,
         "record_form": record_form if can_record else None,
-        "status_form": (status_form or StatusForm(current=current.status)) if current and current.is_open
-        else None,
+        "status_form": (status_form or StatusForm(current=current.status))
+        if may_record and current and current.is_open else None,
+        "can_edit_items": can(request.user, EDIT_CLIENTS),
         "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
         "next": request.get_full_path(), "today": today,
     }
@@ -70,14 +79,14 @@ def _invalid(request: HttpRequest, client: Client, **forms) -> HttpResponse:
     return render(request, "invitations/client.html", context, status=400)
 
 
-@login_required
+@role_required(VIEW_CLIENTS)
 def client_page(request: HttpRequest, client_pk: int) -> HttpResponse:
     """The invitation section on a page of its own (the client page includes the same partial)."""
     client = get_object_or_404(clients_for(request.user), pk=client_pk)
     return render(request, "invitations/client.html", section_context(request, client))
 
 
-@login_required
+@role_required(RECORD_INVITATIONS)
 @require_POST
 def record(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(clients_for(request.user).select_related("firm"), pk=client_pk)
@@ -97,7 +106,7 @@ def record(request: HttpRequest, client_pk: int) -> HttpResponse:
     return _invalid(request, client, record_form=form)
 
 
-@login_required
+@role_required(RECORD_INVITATIONS)
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(selectors.invitations_for(request.user).select_related("client"), pk=pk)
@@ -114,7 +123,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _invalid(request, invitation.client, status_form=form)
 
 
-@login_required
+@role_required(EDIT_CLIENTS)
 @require_POST
 def update_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.checklist_items_for(request.user).select_related("invitation__client"),
@@ -131,13 +140,10 @@ def update_item(request: HttpRequest, pk: int) -> HttpResponse:
     return _invalid(request, item.invitation.client, item_form=form, item_pk=item.pk)
 
 
-@login_required
+@role_required(VIEW_CLIENTS)
 def overview(request: HttpRequest) -> HttpResponse:
     """The firm's open invitations by deadline, with overdue checklist items flagged."""
-    membership = membership_for(request.user)
-    if membership is None:
-        raise PermissionDenied
-    zone = services.firm_zone(membership.firm)
+    zone = services.firm_zone(membership_for(request.user).firm)
     now = timezone.now()
     today = now.astimezone(zone).date()
     rows = list(selectors.open_invitations(request.user, today=today))
@@ -149,13 +155,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@role_required(MANAGE_REMINDER_SCHEDULE)
 def firm_settings(request: HttpRequest) -> HttpResponse:
     """Owner only: the reminder schedule and the checklist's document types."""
-    membership = membership_for(request.user)
-    if membership is None or membership.role != Membership.Role.OWNER:
-        raise PermissionDenied(_("Only the firm's owner can change the reminder settings."))
-    firm = membership.firm
+    firm = membership_for(request.user).firm
     types = item_types_for(firm)
     initial_types = [{"key": t.key, "name": t.name, "rule": t.rule, "lead_time_days": t.lead_time_days,
                       "is_active": t.is_active} for t in types]

@@ -185,3 +185,22 @@ def test_an_invitation_in_progress_offers_only_submitted_or_declined(client):
     client.force_login(applicant.consultant)
     form = client.get(reverse("invitations:client", args=[applicant.pk])).context["status_form"]
     assert [value for value, _ in form.fields["status"].choices] == ["submitted", "declined"]
+
+
+def test_assistant_sees_the_section_updates_documents_but_cannot_record_or_change_status(client):
+    applicant, invitation = invited_client()
+    assistant = member(applicant.firm, role="assistant")
+    client.force_login(assistant)
+    response = client.get(reverse("invitations:client", args=[applicant.pk]))
+    assert response.status_code == 200 and response.context["status_form"] is None
+    assert 'id="ita-status-form"' not in response.content.decode()
+    assert client.post(reverse("invitations:status", args=[invitation.pk]),
+                       {"status": "declined"}).status_code == 403
+    item = invitation.checklist.first()
+    response = client.post(reverse("invitations:item", args=[item.pk]), {"status": "requested"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "requested"
+    other = new_client(firm=applicant.firm)
+    assert client.post(reverse("invitations:record", args=[other.pk]),
+                       {"issued_at": "2027-02-20T11:00"}).status_code == 403

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 # Our own apps' tables: a failed submission must leave every one of them as it was.
 # (Login attempts and sessions are written on purpose, even for a refused POST.)
-PROJECT_APPS = ("clients", "draws", "eligibility", "invitations", "audit")
+PROJECT_APPS = ("clients", "draws", "eligibility", "invitations", "audit", "ops")
 
 SCRIPTS = [
     "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
@@ -32,7 +32,8 @@ NUMBERS = [
 ]
 DATES = [
     "0001-01-01", "9999-12-31", "10000-01-01", "0000-00-00", "2026-02-30", "2026-13-01", "31/12/9999",
-    "-2026-01-01", "2026-11-25T25:61:00", "9999-12-31T23:59:59+14:00", "0001-01-01T00:00:00-12:00", "today",
+    "-2026-01-01", "2026-11-25T25:61:00", "9999-12-31T23:59:59+14:00", "9999-12-31T23:59:59-12:00",
+    "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-12:00", "today",
 ]
 NOC_CODES = ["00000", "99999", "1234", "123456", "ABCDE", "31301 ", " 31301", "3130l", "00010", "-3130"]
 

@@ -68,7 +68,8 @@ def schedule_matching(draw_ids: Iterable[int]) -> None:
     from draws import tasks  # tasks import services
 
     for draw_id in draw_ids:
-        transaction.on_commit(lambda draw_id=draw_id: tasks.match_draw.delay(draw_id))
+        # robust: a broker outage is logged, never turned into an error after the round is saved
+        transaction.on_commit(lambda draw_id=draw_id: tasks.match_draw.delay(draw_id), robust=True)
 
 
 def record_draw(draw: Draw, *, by=None) -> Draw:

@@ -204,3 +204,15 @@ def test_assistant_sees_the_section_updates_documents_but_cannot_record_or_chang
     other = new_client(firm=applicant.firm)
     assert client.post(reverse("invitations:record", args=[other.pk]),
                        {"issued_at": "2027-02-20T11:00"}).status_code == 403
+
+
+def test_dashboard_partial_lists_the_firms_overdue_documents_only(rf):
+    from django.template.loader import render_to_string
+
+    applicant, _ = invited_client(residence_countries="IN")
+    invited_client(residence_countries="PH")  # another firm's
+    request = rf.get("/")
+    request.user = applicant.consultant
+    html = render_to_string("invitations/_dashboard_overdue.html", {"request": request})
+    assert "Police certificate — IN" in html and "Police certificate — PH" not in html
+    assert "start by 16 Feb 2027" in html

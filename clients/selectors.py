@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from clients.models import Client, ClientQuerySet, Membership
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+
+from clients.models import Client, ClientQuerySet, Education, Job, LanguageTest, Membership, Noc
 
 
 def clients_for(user) -> ClientQuerySet:
@@ -12,3 +15,63 @@ def clients_for(user) -> ClientQuerySet:
 
 def membership_for(user) -> Membership | None:
     return getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+
+
+def consultants_for(user) -> QuerySet:
+    """Users of the user's firm who can be a client's assigned consultant (owners and consultants)."""
+    membership = membership_for(user)
+    if membership is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(
+            membership__firm_id=membership.firm_id,
+            membership__role__in=[Membership.Role.OWNER, Membership.Role.CONSULTANT],
+            is_active=True,
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def search_clients(
+    *, user, q: str = "", consultant_id: int | None = None, status: str = ""
+) -> ClientQuerySet:
+    """The firm's clients matching a free-text search and filters, with consultant and stored score.
+
+    Every word of `q` must match a name, the email or the Express Entry profile number,
+    so "ana reyes" finds Ana Reyes. The stored assessment (a deliberate cache) comes
+    with the row through a join: the list never recomputes a score.
+    """
+    qs = clients_for(user).select_related("consultant", "assessment")
+    for word in q.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(ee_profile_number__icontains=word)
+        )
+    if consultant_id:
+        qs = qs.filter(consultant_id=consultant_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def client_profiles_for(user) -> ClientQuerySet:
+    """The firm's clients with every fact the client page shows and the engine reads, in fixed queries.
+
+    The prefetches order facts by id, as eligibility.services.clients_with_facts does, so
+    the live assessment on the page equals the stored one.
+    """
+    return clients_for(user).select_related(
+        "consultant", "spouse", "certificate_noc", "job_offer_noc", "assessment"
+    ).prefetch_related(
+        Prefetch("educations", queryset=Education.objects.order_by("id")),
+        Prefetch("languagetests", queryset=LanguageTest.objects.order_by("id")),
+        Prefetch("jobs", queryset=Job.objects.select_related("noc").order_by("id")),
+    )
+
+
+def noc_titles() -> dict[str, str]:
+    """All NOC 2021 unit groups as {code: title}, in one query (for the NOC picker)."""
+    return dict(Noc.objects.order_by("code").values_list("code", "title"))

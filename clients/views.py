@@ -1,16 +1,145 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Consultant-facing client pages: list, client page, create/edit, delete.
 
-from clients.selectors import clients_for
+Every client read goes through clients.selectors (firm-scoped) and every write
+through clients.services; a client of another firm is a 404 on every URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clients import services
+from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, ClientProfileForms
+from clients.models import Client
+from clients.panels import client_panels
+from clients.permissions import can_create_client, can_delete_client
+from clients.selectors import client_profiles_for, clients_for, search_clients
+from clients.summary import build_summary
+from eligibility.services import assess_client, category_rules
+
+CLIENTS_PER_PAGE = 50
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest) -> HttpResponse:
     clients = clients_for(request.user)
     return render(request, "clients/dashboard.html", {"client_count": clients.count()})
 
 
 @login_required
-def client_list(request):
-    clients = clients_for(request.user).select_related("consultant")[:50]
-    return render(request, "clients/client_list.html", {"clients": clients})
+def client_list(request: HttpRequest) -> HttpResponse:
+    """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
+    filter_form = ClientFilterForm(request.GET or None, user=request.user)
+    clients = search_clients(user=request.user, **filter_form.filters())
+    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "clients/client_list.html", {
+        "filter_form": filter_form, "page": page, "clients": page.object_list,
+        "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status")),
+        "can_create": can_create_client(request.user),
+    })
+
+
+def _has_scored_spouse(client: Client) -> bool:
+    spouse = getattr(client, "spouse", None)
+    return (client.marital_status in SPOUSE_STATUSES and spouse is not None
+            and spouse.is_accompanying and not spouse.is_canadian_citizen_or_pr)
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The profile facts and a live eligibility summary computed as of today."""
+    client = get_object_or_404(client_profiles_for(request.user), pk=pk)
+    today = timezone.localdate()
+    categories = category_rules(as_of=today)
+    result = assess_client(client, as_of=today, categories=categories).to_dict()
+    titles = {job.noc_id: job.noc.title for job in client.jobs.all()}
+    summary = build_summary(
+        result, as_of=today, with_spouse=_has_scored_spouse(client),
+        category_names={c.slug: c.name for c in categories}, noc_titles=titles,
+    )
+    jobs = list(client.jobs.all())
+    return render(request, "clients/client_detail.html", {
+        "client": client, "summary": summary,
+        "spouse": getattr(client, "spouse", None) if client.marital_status in SPOUSE_STATUSES else None,
+        "educations": [e for e in client.educations.all() if not e.of_spouse],
+        "spouse_educations": [e for e in client.educations.all() if e.of_spouse],
+        "tests": [t for t in client.languagetests.all() if not t.of_spouse],
+        "spouse_tests": [t for t in client.languagetests.all() if t.of_spouse],
+        "jobs": sorted((j for j in jobs if not j.of_spouse), key=lambda j: j.start_on, reverse=True),
+        "spouse_jobs": sorted((j for j in jobs if j.of_spouse), key=lambda j: j.start_on, reverse=True),
+        "stored": getattr(client, "assessment", None),
+        "can_delete": can_delete_client(request.user),
+        "panels": client_panels(request, client),
+    })
+
+
+def _profile_page(request: HttpRequest, profile: ClientProfileForms, *, client: Client | None,
+                  name: str = "") -> HttpResponse:
+    if request.method == "POST":
+        messages.error(request, _("The client was not saved: correct the fields marked below."))
+    return render(request, "clients/client_form.html", {
+        "profile": profile, "form": profile.client_form, "client": client, "client_name": name,
+        "noc_titles": profile.titles, "noc_list_id": NOC_LIST_ID,
+    })
+
+
+def _save(request: HttpRequest, profile: ClientProfileForms, *, client: Client | None) -> Client | None:
+    """Validate and save through the service; None (with the errors on the forms) when it fails."""
+    if not profile.is_valid():
+        return None
+    try:
+        if client is None:
+            return services.create_client(by=request.user, profile=profile)
+        return services.update_client(by=request.user, client=client, profile=profile)
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            profile.client_form.add_error(name if name in profile.client_form.fields else None, errors)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_client(request.user):
+        raise PermissionDenied(_("Your account does not belong to a firm."))
+    profile = ClientProfileForms(user=request.user, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (client := _save(request, profile, client=None)):
+        messages.success(request, _("Client %(name)s created.") % {"name": client.full_name})
+        return redirect("clients:detail", pk=client.pk)
+    return _profile_page(request, profile, client=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(clients_for(request.user).select_related("spouse"), pk=pk)
+    name = client.full_name  # the form may change the instance before failing validation
+    profile = ClientProfileForms(user=request.user, instance=client,
+                                 data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (saved := _save(request, profile, client=client)):
+        messages.success(request, _("Client %(name)s saved.") % {"name": saved.full_name})
+        return redirect("clients:detail", pk=saved.pk)
+    return _profile_page(request, profile, client=client, name=name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (GET), then delete (POST); owners and consultants only."""
+    client = get_object_or_404(clients_for(request.user), pk=pk)
+    if not can_delete_client(request.user):
+        raise PermissionDenied(_("Assistants cannot delete clients."))
+    if request.method == "POST":
+        name = client.full_name
+        services.delete_client(by=request.user, client=client)
+        messages.success(request, _("Client %(name)s deleted.") % {"name": name})
+        return redirect("clients:list")
+    return render(request, "clients/client_confirm_delete.html", {"client": client})

@@ -1,0 +1,88 @@
+"""Writes of client data: the only code that creates, changes or deletes a client.
+
+Views, the admin and commands call these; each runs in one transaction and
+refreshes the client's stored assessment (eligibility.ClientAssessment, a
+deliberate cache) once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clients.models import Client, Membership
+from clients.permissions import can_delete_client
+from clients.selectors import membership_for
+
+logger = logging.getLogger(__name__)
+
+
+class ProfileWriter(Protocol):
+    """What the services need from the profile forms (clients.forms.ClientProfileForms)."""
+
+    def build_client(self) -> Client: ...
+
+    def save_facts(self, client: Client) -> None: ...
+
+
+def _refresh_assessment(client_id: int) -> None:
+    """Recompute the stored assessment; a failure must not undo a saved profile, so it is logged."""
+    from eligibility.services import refresh_assessments
+
+    try:
+        refresh_assessments([client_id])
+    except Exception:
+        logger.exception("could not refresh the stored assessment of client %s", client_id)
+
+
+def _check_consultant(client: Client) -> None:
+    if not Membership.objects.filter(
+        user_id=client.consultant_id, firm_id=client.firm_id,
+        role__in=[Membership.Role.OWNER, Membership.Role.CONSULTANT],
+    ).exists():
+        raise ValidationError({"consultant": _("The assigned consultant must be a consultant of the firm.")})
+
+
+def create_client(*, by, profile: ProfileWriter) -> Client:
+    """Create a client in `by`'s firm (from the membership, never from the input), with all facts."""
+    membership = membership_for(by)
+    if membership is None:
+        raise PermissionDenied(_("Your account does not belong to a firm."))
+    with transaction.atomic():
+        client = profile.build_client()
+        client.firm_id = membership.firm_id
+        _check_consultant(client)
+        client.save()
+        profile.save_facts(client)
+        client_id = client.id
+        transaction.on_commit(lambda: _refresh_assessment(client_id))
+    return client
+
+
+def update_client(*, by, client: Client, profile: ProfileWriter) -> Client:
+    """Save the changes to a client of `by`'s firm and its facts, all or nothing."""
+    membership = membership_for(by)
+    if membership is None or client.firm_id != membership.firm_id:
+        raise PermissionDenied(_("This client belongs to another firm."))
+    with transaction.atomic():
+        client = profile.build_client()
+        client.firm_id = membership.firm_id
+        _check_consultant(client)
+        client.save()
+        profile.save_facts(client)
+        client_id = client.id
+        transaction.on_commit(lambda: _refresh_assessment(client_id))
+    return client
+
+
+def delete_client(*, by, client: Client) -> None:
+    """Delete a client of `by`'s firm with its facts and stored assessment (owners and consultants)."""
+    membership = membership_for(by)
+    if membership is None or client.firm_id != membership.firm_id or not can_delete_client(by):
+        raise PermissionDenied(_("You may not delete this client."))
+    with transaction.atomic():
+        client.delete()

@@ -38,3 +38,11 @@ lint: install-dev
 audit: install-dev
 	$(BIN)/pip-audit -r requirements.txt --strict --progress-spinner off
 	$(BIN)/bandit -c pyproject.toml -r clients draws eligibility config invitations audit ops -q
+
+bench: install-dev
+	createdb -h 127.0.0.1 -U postgres itadesk_bench 2>/dev/null || true
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/itadesk_bench} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  sh -c '$(BIN)/python manage.py migrate --noinput -v0 && $(BIN)/python manage.py bench $(BENCH_ARGS)'
+
+load: install-dev
+	BIN=$(BIN) ops/load.sh

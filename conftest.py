@@ -110,3 +110,22 @@ def page(live_server):
         context.close()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "admin_user",
+                "admin_client", "page", "celery_workers"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Every database test starts with the NOC codes and categories (see ensure_reference_data)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & _DB_FIXTURES:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server", "page", "celery_workers"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from testing.services import ensure_reference_data
+
+    ensure_reference_data()

@@ -154,3 +154,23 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def ensure_reference_data() -> None:
+    """NOC codes and categories, as the migrations load them.
+
+    A transactional test (live server, real worker) flushes every table when it ends,
+    migration data included; the next test that needs the database reloads it here.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from clients.models import Noc
+    from draws.models import Category
+    from draws.seed import seed_categories
+
+    if not Noc.objects.exists():
+        importlib.import_module("clients.migrations.0002_load_noc").load(apps, None)
+    if not Category.objects.exists():
+        seed_categories(Category, Noc)

@@ -266,6 +266,9 @@ class LanguageTestForm(FactForm):
         super().__init__(*args, **kwargs)
         for ability in ("listening", "reading", "writing", "speaking"):
             self.fields[ability].widget.attrs.update({"step": "0.5", "min": 0, "max": 699})
+            value = self.initial.get(ability)
+            if isinstance(value, Decimal) and value == value.to_integral_value():
+                self.initial[ability] = value.to_integral_value()  # 470, not 470.0; 7.5 stays 7.5
 
     def clean_taken_on(self):
         value = self.cleaned_data.get("taken_on")

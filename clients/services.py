@@ -39,6 +39,11 @@ def _refresh_assessment(client_id: int) -> None:
         logger.exception("could not refresh the stored assessment of client %s", client_id)
 
 
+def schedule_assessment_refresh(client_id: int) -> None:
+    """Refresh the client's stored assessment once the current transaction commits."""
+    transaction.on_commit(lambda: _refresh_assessment(client_id))
+
+
 def _check_consultant(client: Client) -> None:
     if not Membership.objects.filter(
         user_id=client.consultant_id, firm_id=client.firm_id,
@@ -58,8 +63,7 @@ def create_client(*, by, profile: ProfileWriter) -> Client:
         _check_consultant(client)
         client.save()
         profile.save_facts(client)
-        client_id = client.id
-        transaction.on_commit(lambda: _refresh_assessment(client_id))
+        schedule_assessment_refresh(client.id)
     return client
 
 
@@ -74,8 +78,7 @@ def update_client(*, by, client: Client, profile: ProfileWriter) -> Client:
         _check_consultant(client)
         client.save()
         profile.save_facts(client)
-        client_id = client.id
-        transaction.on_commit(lambda: _refresh_assessment(client_id))
+        schedule_assessment_refresh(client.id)
     return client
 
 

@@ -242,6 +242,17 @@ def test_edit_page_shows_existing_rows_with_noc_titles(logged_in, consultant):
     assert 'value="31301 — Registered nurses and registered psychiatric nurses"' in response.content.decode()
 
 
+def test_edit_page_shows_whole_scores_without_decimals(logged_in, consultant):
+    client = ClientFactory(firm=consultant.membership.firm, consultant=consultant)
+    LanguageTestFactory(client=client, test="tef_canada", taken_on=dt.date(2026, 5, 20),
+                        listening=470, reading=440, writing=430, speaking=460)
+    LanguageTestFactory(client=client, taken_on=dt.date(2026, 6, 1), listening=7.5, reading=7.0)
+    profile = logged_in.get(reverse("clients:edit", args=[client.pk])).context["profile"]
+    tef, ielts = profile.formsets["languagetests"].forms
+    shown = [str(tef["listening"].value()), str(ielts["listening"].value()), str(ielts["reading"].value())]
+    assert shown == ["470", "7.5", "7"]
+
+
 def test_edit_changes_adds_and_removes_rows(logged_in, consultant, django_capture_on_commit_callbacks):
     client = ClientFactory(firm=consultant.membership.firm, consultant=consultant, first_name="Ana")
     old_test = LanguageTestFactory(client=client)

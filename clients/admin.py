@@ -1,0 +1,99 @@
+"""Admin for firms, members, NOC codes and clients (Django staff; day-to-day work uses the client pages).
+
+Client changes made here refresh the stored assessment like the pages do, and a staff
+user who is not a superuser only sees their own firm's clients.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Noc, Spouse
+from clients.selectors import clients_for
+from clients.services import schedule_assessment_refresh
+
+
+@admin.register(Firm)
+class FirmAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "time_zone", "created_at"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "firm", "role", "rcic_number"]
+    list_filter = ["role", "firm"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "firm__name"]
+    autocomplete_fields = ["user", "firm"]
+
+
+@admin.register(Noc)
+class NocAdmin(admin.ModelAdmin):
+    """The 516 NOC 2021 unit groups are reference data loaded by a migration: read-only here."""
+
+    list_display = ["code", "title", "teer"]
+    list_filter = ["teer"]
+    search_fields = ["code", "title"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SpouseInline(admin.StackedInline):
+    model = Spouse
+    extra = 0
+
+
+class _FactInline(admin.TabularInline):
+    extra = 0
+
+
+class EducationInline(_FactInline):
+    model = Education
+
+
+class LanguageTestInline(_FactInline):
+    model = LanguageTest
+
+
+class JobInline(_FactInline):
+    model = Job
+    autocomplete_fields = ["noc"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "firm", "consultant", "status", "ee_profile_number", "updated_at"]
+    list_filter = ["status", "firm"]
+    search_fields = ["first_name", "last_name", "email", "ee_profile_number"]
+    list_select_related = ["firm", "consultant"]
+    autocomplete_fields = ["consultant", "certificate_noc", "job_offer_noc"]
+    inlines = [SpouseInline, EducationInline, LanguageTestInline, JobInline]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["firm", "consultant", "status", ("first_name", "last_name"), "date_of_birth",
+                           "marital_status", ("email", "phone"), "preferred_language",
+                           ("citizenship_countries", "residence_countries")]}),
+        (_("Express Entry"), {"fields": ["ee_profile_number", "ee_submitted_at", "notes"]}),
+        (_("Other factors"), {"fields": [
+            ("has_certificate", "certificate_noc", "certificate_province"), "has_provincial_nomination",
+            ("has_job_offer", "job_offer_noc", "job_offer_years"), "has_sibling_in_canada",
+            ("family_size", "settlement_funds_cad"),
+        ]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs & clients_for(request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        schedule_assessment_refresh(form.instance.pk)

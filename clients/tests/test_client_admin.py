@@ -1,0 +1,49 @@
+"""The admin keeps the stored assessment fresh and a non-superuser staff member inside their firm."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from clients.models import Client
+from clients.tests.factories import ClientFactory, member
+from eligibility.models import ClientAssessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_client_saved_in_the_admin_gets_a_stored_assessment(client, firm, consultant,
+                                                            django_capture_on_commit_callbacks):
+    admin_user = member(firm, "owner", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    target = ClientFactory(firm=firm, consultant=consultant)
+    data = {
+        "firm": firm.pk, "consultant": consultant.pk, "status": "in_pool", "first_name": "Ana",
+        "last_name": "Reyes", "date_of_birth": "1995-04-02", "marital_status": "single",
+        "preferred_language": "en", "family_size": 1, "job_offer_years": 1,
+    }
+    for prefix in ("spouse", "educations", "languagetests", "jobs"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:clients_client_change", args=[target.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert ClientAssessment.objects.filter(client=target).exists()
+
+
+def test_staff_member_sees_only_their_firms_clients_in_the_admin(client, firm):
+    staff = member(firm, "owner", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_client", "change_client"]))
+    mine = ClientFactory(firm=firm, first_name="Mine")
+    theirs = ClientFactory(first_name="Theirs")
+    client.force_login(staff)
+    changelist = client.get(reverse("admin:clients_client_changelist"))
+    assert [c.pk for c in changelist.context["cl"].result_list] == [mine.pk]
+    assert client.get(reverse("admin:clients_client_change", args=[theirs.pk])).status_code == 302
+    assert Client.objects.count() == 2
+
+
+def test_noc_codes_are_read_only_in_the_admin(client, firm):
+    client.force_login(member(firm, "owner", is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:clients_noc_changelist"), {"q": "nurses"}).status_code == 200
+    assert client.get(reverse("admin:clients_noc_add")).status_code == 403

@@ -28,6 +28,38 @@ FULL_ROUNDS = ROOT / "draws" / "data" / "ircc-rounds-full.json"
 SPEC_AS_OF = dt.date(2026, 11, 24)
 
 
+class _Apps:
+    """The live app registry, in the shape a migration function expects."""
+
+    @staticmethod
+    def get_model(app_label: str, model: str):
+        from django.apps import apps
+
+        return apps.get_model(app_label, model)
+
+
+def ensure_reference_data() -> None:
+    """NOC codes, categories and the nightly schedule, as the migrations load them.
+
+    A transactional test of another module (live server, real worker) without serialized
+    rollback flushes every table when it ends, migration data included; reload what is gone.
+    """
+    import importlib
+
+    from django_celery_beat.models import PeriodicTask
+
+    from clients.models import Noc
+    from draws.seed import seed_categories
+
+    if not Noc.objects.exists():
+        importlib.import_module("clients.migrations.0002_load_noc").load(_Apps(), None)
+    if not Category.objects.exists():
+        seed_categories(Category, Noc)
+    if not PeriodicTask.objects.filter(task="eligibility.tasks.nightly_refresh").exists():
+        importlib.import_module("eligibility.migrations.0003_nightly_refresh_schedule").create_schedule(
+            _Apps(), None)
+
+
 def all_category_rules() -> list[F.CategoryRule]:
     """Every category period as engine input, straight from the seed data (no database)."""
     return [

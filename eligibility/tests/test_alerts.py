@@ -20,9 +20,15 @@ from clients.tests.factories import (
 from eligibility import services
 from eligibility.models import Alert, ClientAssessment
 from eligibility.selectors import alerts_for
-from eligibility.tests.report_fixtures import spec_example_client
+from eligibility.tests.report_fixtures import ensure_reference_data, spec_example_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """NOC codes, categories and the beat schedule are present even after another module's flush."""
+    ensure_reference_data()
 
 
 def night(day: dt.date) -> services.NightlyResult:

@@ -14,9 +14,15 @@ from config.celery import app
 from eligibility import services
 from eligibility.models import Alert, ClientAssessment
 from eligibility.tasks import nightly_refresh
-from eligibility.tests.report_fixtures import SPEC_AS_OF, spec_example_client
+from eligibility.tests.report_fixtures import SPEC_AS_OF, ensure_reference_data, spec_example_client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """NOC codes, categories and the beat schedule are present even after another module's flush."""
+    ensure_reference_data()
 
 
 def bulk_clients(n: int, *, firm=None, consultant=None) -> list[int]:
@@ -110,7 +116,7 @@ def test_the_task_returns_counts_and_is_safe_to_run_twice():
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_nightly_task_and_raises_the_birthday_alert(celery_workers):
     client = spec_example_client()
     services.refresh_and_raise_alerts(as_of=dt.date(2027, 4, 1))

@@ -11,10 +11,22 @@ import time_machine
 from clients.models import Membership
 from clients.tests.factories import PASSWORD, FirmFactory, member
 from eligibility.models import Report
-from eligibility.tests.report_fixtures import FULL_ROUNDS, load_rounds, spec_example_client
+from eligibility.tests.report_fixtures import (
+    FULL_ROUNDS,
+    ensure_reference_data,
+    load_rounds,
+    spec_example_client,
+)
 from testing.services import SCREENSHOTS, login, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """NOC codes, categories and the beat schedule are present even after another module's flush."""
+    ensure_reference_data()
 
 
 @time_machine.travel(dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC), tick=True)

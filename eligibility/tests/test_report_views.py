@@ -13,9 +13,20 @@ from clients.models import Client, LanguageTest
 from clients.tests.factories import ClientFactory, FirmFactory, member
 from eligibility import reporting, services
 from eligibility.models import Report
-from eligibility.tests.report_fixtures import SPEC_AS_OF, load_rounds, spec_example_client
+from eligibility.tests.report_fixtures import (
+    SPEC_AS_OF,
+    ensure_reference_data,
+    load_rounds,
+    spec_example_client,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """NOC codes, categories and the beat schedule are present even after another module's flush."""
+    ensure_reference_data()
 
 
 @pytest.fixture

@@ -6,3 +6,10 @@ class InvitationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "invitations"
     verbose_name = _("Invitations to apply")
+
+    def ready(self) -> None:
+        """Show the invitation section on the client page (clients' panel hook)."""
+        from clients.panels import register_client_panel
+
+        # The partial computes its own data (a template tag), so any page can include it.
+        register_client_panel("invitations/_client_invitations.html", order=10)

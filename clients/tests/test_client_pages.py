@@ -122,6 +122,16 @@ def test_client_page_shows_the_spec_example_assessment(logged_in, spec_client):
     assert "Spouse or partner" in html and "CELPIP-General" in html
 
 
+def test_spec_example_scores_the_same_on_the_spec_date_and_today(spec_client):
+    from eligibility.services import assess_client, clients_with_facts
+
+    client = clients_with_facts(Client.objects.filter(pk=spec_client.pk)).get()
+    on_spec_date = assess_client(client, as_of=dt.date(2026, 11, 24)).to_dict()
+    today = assess_client(client, as_of=dt.date(2026, 11, 25)).to_dict()
+    assert on_spec_date["crs"] == today["crs"] and on_spec_date["crs"]["total"] == 582
+    assert on_spec_date["programs"]["fsw"]["points"] == today["programs"]["fsw"]["points"] == 87
+
+
 def test_factors_at_their_maximum_are_marked(logged_in, spec_client):
     summary = logged_in.get(reverse("clients:detail", args=[spec_client.pk])).context["summary"]
     at_max = {f.key for s in summary.sections for f in s.factors if f.at_maximum}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,9 +26,12 @@ def client_reports(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def generate(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """POST: store a new report of the client and open it. Another firm's client is a 404
+    whatever the method (the firm check comes first), a GET of one's own is a 405."""
     client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     report = services.generate_report(client=client, by=request.user)
     messages.success(request, _("Report generated for %(name)s.") % {"name": client.full_name})
     return redirect("eligibility:report", pk=report.pk)

@@ -61,7 +61,7 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
         if may_record and current and current.is_open else None,
         "can_edit_items": can(request.user, EDIT_CLIENTS),
         "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
-        "next": request.get_full_path(), "today": today,
+        "next": f"{request.get_full_path()}#ita", "today": today,
     }
 
 
@@ -70,7 +70,7 @@ def _back(request: HttpRequest, client: Client) -> HttpResponse:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return redirect(target)
-    return redirect("invitations:client", client_pk=client.pk)
+    return redirect(reverse("clients:detail", args=[client.pk]) + "#ita")
 
 
 def _invalid(request: HttpRequest, client: Client, **forms) -> HttpResponse:

@@ -43,8 +43,8 @@ def test_recording_an_invitation_from_the_client_page(client):
     client.force_login(applicant.consultant)
     back = reverse("clients:detail", args=[applicant.pk])
     response = client.post(reverse("invitations:record", args=[applicant.pk]),
-                           {"issued_at": "2027-02-20T11:00", "next": back})
-    assert response.status_code == 302 and response["Location"] == back
+                           {"issued_at": "2027-02-20T11:00", "next": f"{back}#ita"})
+    assert response.status_code == 302 and response["Location"] == f"{back}#ita"
     invitation = Invitation.objects.get(client=applicant)
     assert invitation.issued_at == dt.datetime(2027, 2, 20, 16, tzinfo=dt.UTC)  # 11:00 Toronto
     assert invitation.reminders.count() == 7 and invitation.checklist.exists()

@@ -10,5 +10,6 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/json/", views.report_json, name="report_json"),
     path("reports/<int:pk>/compare/<int:other_pk>/", views.report_compare, name="compare"),
+    path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/dismiss/", views.dismiss_alert, name="dismiss_alert"),
 ]

@@ -83,6 +83,14 @@ def report_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse
 
 
 @login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    """The alerts of the user's clients (?mine=0: the whole firm's), newest first."""
+    only_mine = request.GET.get("mine", "1") != "0"
+    rows = list(selectors.alerts_for(request.user, only_mine=only_mine)[:200])
+    return render(request, "eligibility/alerts.html", {"alerts": rows, "only_mine": only_mine})
+
+
+@login_required
 @require_POST
 def dismiss_alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)

@@ -201,3 +201,22 @@ def test_dismissing_an_alert_hides_it_and_another_firm_cannot(client):
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
     assert not alerts_for(priya).exists()
     assert alerts_for(priya, include_dismissed=True).get() == alert
+
+
+def test_alerts_page_lists_the_users_alerts_in_constant_queries(client, django_assert_max_num_queries):
+    firm = FirmFactory()
+    priya, omar = member(firm, "consultant"), member(firm, "consultant")
+    for _ in range(3):
+        spec_example_client(firm=firm, consultant=priya)
+    theirs = spec_example_client(firm=firm, consultant=omar, first_name="Omar's")
+    night(dt.date(2027, 4, 1))
+    night(dt.date(2027, 4, 2))
+    client.force_login(priya)
+    client.get(reverse("eligibility:alerts"))
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("eligibility:alerts"))
+    html = response.content.decode()
+    assert html.count("CRS score changed from 582 to 577") == 3
+    assert theirs.full_name not in html
+    whole_firm = client.get(reverse("eligibility:alerts") + "?mine=0").content.decode()
+    assert whole_firm.count("CRS score changed from 582 to 577") == 4

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "eligibility",
     "ops",
     "invitations",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

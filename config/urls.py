@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clients import views as client_views
+from dashboard import views as dashboard_views
 from ops import views as ops_views
 
 urlpatterns = [
-    path("", client_views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("audit.urls")),  # /audit/, /clients/export.csv, /clients/<pk>/history/

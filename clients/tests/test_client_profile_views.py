@@ -294,6 +294,27 @@ def test_edit_with_a_bad_row_changes_nothing(logged_in, consultant):
     assert list(client.jobs.all()) == [job]
 
 
+def test_a_row_id_of_another_clients_job_cannot_be_edited(logged_in, consultant):
+    mine = ClientFactory(firm=consultant.membership.firm, consultant=consultant)
+    foreign_job = JobFactory(hours_per_week=40)  # another firm's client
+    row = {"id": foreign_job.pk, "noc": "31301", "country": "CA", "start_on": "2023-06-01",
+           "hours_per_week": "10", "is_paid": "on"}
+    # Django drops a row whose id is outside the formset's queryset (this client's jobs).
+    logged_in.post(reverse("clients:edit", args=[mine.pk]), profile_post(consultant, jobs=[row]))
+    foreign_job.refresh_from_db()
+    assert foreign_job.hours_per_week == 40
+    assert foreign_job.client_id != mine.pk
+    assert not mine.jobs.exists()
+
+
+def test_a_post_without_the_formset_management_data_is_refused_with_a_message(logged_in, consultant):
+    data = {k: v for k, v in spec_example_post(consultant).items() if "_FORMS" not in k}
+    response = logged_in.post(reverse("clients:create"), data)
+    assert response.status_code == 200
+    assert response.context["profile"].formsets["jobs"].non_form_errors()
+    _nothing_saved()
+
+
 def test_changing_to_single_removes_the_spouse_and_spouse_facts(logged_in, consultant):
     spouse = SpouseFactory(client__firm=consultant.membership.firm, client__consultant=consultant)
     client = spouse.client

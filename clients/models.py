@@ -57,7 +57,7 @@ class Noc(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "NOC 2021 unit group"
+        verbose_name = _("NOC 2021 unit group")
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -246,7 +246,7 @@ class LanguageTest(_PersonFact):
 
 
 class Job(_PersonFact):
-    noc = models.ForeignKey(Noc, on_delete=models.PROTECT, related_name="+", verbose_name="NOC 2021")
+    noc = models.ForeignKey(Noc, on_delete=models.PROTECT, related_name="+", verbose_name=_("NOC 2021"))
     employer = models.CharField(_("employer"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, default="CA", help_text=_("ISO code, e.g. CA"))
     start_on = models.DateField(_("start date"))

@@ -90,6 +90,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The navbar switcher (set_language) stores the choice in this cookie; it outlives the session and
+# logins, so a user keeps their language on this browser (there is no per-user language field).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True

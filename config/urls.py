@@ -15,5 +15,6 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("ping/", ops_views.ping, name="ping"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the EN/FR switcher in the navbar
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,64 @@
+"""The EN/FR switcher in the navbar: Django's set_language, remembered in a long-lived cookie."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from clients.tests.factories import member
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db
+def test_the_navbar_offers_one_submit_button_per_language_without_script(client):
+    client.force_login(member())
+    html = client.get(reverse("clients:list")).content.decode()
+    form = html[html.index('id="language-switcher"'):]
+    form = form[:form.index("</form>")]
+    assert f'action="{reverse("set_language")}"' in html
+    assert 'name="language" value="en"' in form and 'name="language" value="fr"' in form
+    assert 'name="next" value="/clients/"' in form
+    assert "<script" not in form and "onclick" not in form and "onchange" not in form
+
+
+@pytest.mark.django_db
+def test_the_login_page_has_the_switcher_too(client):
+    html = client.get(reverse("login")).content.decode()
+    assert 'id="language-switcher"' in html
+
+
+@pytest.mark.django_db
+def test_choosing_french_sets_a_persistent_cookie_and_the_next_pages_are_french(client):
+    user = member()
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/clients/"})
+    assert response.status_code == 302 and response["Location"] == "/clients/"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "fr"
+    assert int(cookie["max-age"]) >= 300 * 24 * 3600  # outlives the session (which ends with the browser)
+    html = client.get("/clients/").content.decode()
+    assert '<html lang="fr">' in html
+    assert "Déconnexion" in html and "Log out" not in html
+
+    # Logging out and in again keeps the language (the cookie belongs to the browser, not the session).
+    client.post(reverse("logout"))
+    client.force_login(user)
+    assert '<html lang="fr">' in client.get("/clients/").content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/clients/"})
+    html = client.get("/clients/").content.decode()
+    assert '<html lang="en">' in html and "Log out" in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_or_an_outside_next_is_ignored(client):
+    client.force_login(member())
+    response = client.post(reverse("set_language"), {"language": "xx", "next": "/clients/"})
+    assert response.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"

@@ -23,7 +23,7 @@ from clients.tests.factories import (
     member,
 )
 from eligibility.services import refresh_assessments
-from testing.services import login, screenshot
+from testing.services import screenshot
 
 # The spec example is "as of 2026-11-24"; one day later nothing in it changes.
 TODAY = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
@@ -67,6 +67,16 @@ def _colleagues_clients(firm, consultant) -> None:
     refresh_assessments()
 
 
+def _login(page, username: str) -> None:
+    """Log in through the real login form (its own submit button, not the language switcher's)."""
+    page.goto(f"{page.base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("form:has(input[name=password]) button[type=submit]")
+    assert "/login/" not in page.url, screenshot(page, "client_login_failed")
+
+
 def _save(page) -> None:
     # Leave the field being typed in first: its change event can shift the page under the pointer.
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -79,7 +89,7 @@ def test_consultant_creates_the_spec_example_and_sees_its_assessment(page):
     consultant = member(firm, "consultant", username="priya", first_name="Priya", last_name="Shah")
     colleague = member(firm, "consultant", username="marc", first_name="Marc", last_name="Tremblay")
     _colleagues_clients(firm, colleague)
-    login(page, page.base_url, consultant.username, PASSWORD)
+    _login(page, consultant.username)
 
     page.goto(f"{page.base_url}/clients/new/")
     assert page.locator("#spouse-section").is_hidden()

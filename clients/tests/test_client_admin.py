@@ -13,7 +13,7 @@ from eligibility.models import ClientAssessment
 pytestmark = pytest.mark.django_db
 
 
-def test_client_saved_in_the_admin_gets_a_stored_assessment(client, firm, consultant,
+def test_client_saved_in_the_admin_gets_a_stored_assessment(client, firm, consultant, caplog,
                                                             django_capture_on_commit_callbacks):
     admin_user = member(firm, "owner", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
@@ -28,6 +28,7 @@ def test_client_saved_in_the_admin_gets_a_stored_assessment(client, firm, consul
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:clients_client_change", args=[target.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert "could not refresh" not in caplog.text
     assert ClientAssessment.objects.filter(client=target).exists()
 
 

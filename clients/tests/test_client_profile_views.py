@@ -64,6 +64,20 @@ def test_create_the_spec_example_saves_client_spouse_and_facts_in_one_post(
     assert (stored.fsw, stored.cec, stored.fstp) == (True, True, False)
 
 
+def test_a_failing_assessment_refresh_does_not_undo_the_save(
+    logged_in, consultant, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(client_ids):
+        raise RuntimeError("engine down")
+
+    monkeypatch.setattr("eligibility.services.refresh_assessments", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post(reverse("clients:create"), spec_example_post(consultant))
+    assert response.status_code == 302
+    assert Client.objects.count() == 1 and not ClientAssessment.objects.exists()
+    assert "could not refresh the stored assessment" in caplog.text
+
+
 def test_firm_comes_from_the_membership_never_from_post(logged_in, consultant):
     other_firm = member().membership.firm
     data = spec_example_post(consultant) | {"firm": str(other_firm.pk), "firm_id": str(other_firm.pk)}

@@ -224,8 +224,8 @@ def latest_rounds(*, today: dt.date) -> list[LatestRound]:
     """
     draws = list(
         Draw.objects.select_related("category")
-        .only("round_number", "drawn_on", "type", "category__slug", "category__name_en", "ircc_name",
-              "invitations_issued", "lowest_crs")
+        .only("round_number", "drawn_on", "type", "category__slug", "category__name_en", "category__name_fr",
+              "ircc_name", "invitations_issued", "lowest_crs")
         .order_by("-drawn_on", "-round_number")
     )
     colours = iter(CATEGORY_COLOURS * 3)

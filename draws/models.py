@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,6 +60,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_en} ({self.effective_from.year})"
+
+    @property
+    def name(self) -> str:
+        """The name in the interface's language: the French name on French pages when one is recorded."""
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name_en
 
     def applies_on(self, day: date) -> bool:
         """Whether this category's list was in force on `day`."""
@@ -152,7 +160,7 @@ class Draw(models.Model):
     @property
     def type_label(self) -> str:
         if self.type == self.Type.CATEGORY and self.category_id:
-            return self.category.name_en
+            return self.category.name
         if self.type == self.Type.OTHER and self.ircc_name:
             return self.ircc_name
         return str(self.get_type_display())

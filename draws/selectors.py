@@ -70,7 +70,7 @@ def kinds(draws: Iterable[Draw]) -> tuple[list[str], dict[str, str]]:
     types, categories = set(), {}
     for d in draws:  # newest first: the first name seen is the newest
         if d.category_id:
-            categories.setdefault(d.category.slug, d.category.name_en)
+            categories.setdefault(d.category.slug, d.category.name)
         else:
             types.add(d.type)
     return sorted(types), dict(sorted(categories.items(), key=lambda kv: kv[1]))
@@ -101,7 +101,7 @@ def _year_fraction(day: date) -> float:
 
 def _series_key(d: Draw, by_category: bool) -> tuple[str, str]:
     if by_category and d.category_id:
-        return f"cat:{d.category.slug}", d.category.name_en
+        return f"cat:{d.category.slug}", d.category.name
     return d.type, str(Draw.Type(d.type).label)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,9 @@ class ChecklistItemForm(forms.Form):
 class ReminderOffsetsForm(forms.Form):
     offsets = forms.CharField(
         label=_("Reminder days before the deadline"), max_length=100,
-        help_text=_("Whole numbers from 0 (the deadline day) to %(max)s, separated by commas.")
-        % {"max": MAX_OFFSET_DAYS},
+        # Interpolated when shown (lazy), so it follows the page's language rather than import time's.
+        help_text=lazy(lambda: _("Whole numbers from 0 (the deadline day) to %(max)s, separated by commas.")
+                       % {"max": MAX_OFFSET_DAYS}, str)(),
     )
 
     def clean_offsets(self) -> list[int]:

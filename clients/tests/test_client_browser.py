@@ -30,9 +30,7 @@ TODAY = dt.datetime(2026, 11, 25, 15, 0, tzinfo=dt.UTC)
 
 pytestmark = [
     pytest.mark.browser,
-    # Serialized rollback: the NOC codes and categories loaded by migrations are restored
-    # even when an earlier transactional test flushed the tables.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.time_machine(TODAY, tick=True),
 ]
 

@@ -116,7 +116,7 @@ def test_the_task_returns_counts_and_is_safe_to_run_twice():
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_nightly_task_and_raises_the_birthday_alert(celery_workers):
     client = spec_example_client()
     services.refresh_and_raise_alerts(as_of=dt.date(2027, 4, 1))

@@ -20,7 +20,7 @@ from eligibility.tests.report_fixtures import (
 from testing.services import SCREENSHOTS, login, screenshot
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -50,9 +50,9 @@ CRS_SECTIONS: tuple[tuple[str, Any, int, int, tuple[tuple[str, Any, int | None, 
 )
 
 PROGRAMS = (
-    ("fsw", _("Federal Skilled Worker"), "FSW"),
-    ("cec", _("Canadian Experience Class"), "CEC"),
-    ("fstp", _("Federal Skilled Trades"), "FSTP"),
+    ("fsw", _("Federal Skilled Worker"), _("FSW")),
+    ("cec", _("Canadian Experience Class"), _("CEC")),
+    ("fstp", _("Federal Skilled Trades"), _("FSTP")),
 )
 FSW_PASS_MARK = 67
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.i18n import category_name
+
 
 class ClientAssessment(models.Model):
     client = models.OneToOneField("clients.Client", on_delete=models.CASCADE, related_name="assessment")
@@ -124,7 +126,8 @@ def alert_message(kind: str, data: dict) -> str:
             text += " (" + "; ".join(str(_factor_reason(r)) for r in reasons) + ")"
         return text
     if kind in (Alert.Kind.NEWLY_ELIGIBLE, Alert.Kind.NO_LONGER_ELIGIBLE):
-        name = PROGRAM_LABELS.get(data.get("program"), data.get("name", ""))
+        name = PROGRAM_LABELS.get(data.get("program")) or category_name(data.get("category", ""),
+                                                                        data.get("name", ""))
         if kind == Alert.Kind.NEWLY_ELIGIBLE:
             return _("Newly eligible: %(name)s") % {"name": name}
         return _("No longer eligible: %(name)s") % {"name": name}

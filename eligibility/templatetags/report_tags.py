@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.i18n import category_name
 from eligibility.models import DOCUMENT_LABELS, FACTOR_LABELS, PROGRAM_LABELS
 
 register = template.Library()
@@ -28,7 +29,7 @@ TYPE_LABELS = {
     "pnp": _("Provincial Nominee Program"),
     "other": _("Other"),
 }
-PROGRAM_SHORT = {"fsw": "FSW", "cec": "CEC", "fstp": "FSTP"}
+PROGRAM_SHORT = {"fsw": _("FSW"), "cec": _("CEC"), "fstp": _("FSTP")}
 WHOSE = {"client": _("client"), "spouse": _("spouse")}
 
 
@@ -104,7 +105,7 @@ def program_label(code: str) -> str:
 
 @register.filter
 def program_short(code: str) -> str:
-    return PROGRAM_SHORT.get(code, code)
+    return str(PROGRAM_SHORT.get(code, code))
 
 
 @register.filter
@@ -121,7 +122,8 @@ def whose_label(code: str) -> str:
 def type_label(key: str, label: str = "") -> str:
     """A round type key ("cec", "category:french") as a translated label (categories by name)."""
     if key and key.startswith("category:"):
-        return label or key.split(":", 1)[1]
+        slug = key.split(":", 1)[1]
+        return category_name(slug, label or slug)
     return str(TYPE_LABELS.get(key, label or key))
 
 
@@ -129,7 +131,8 @@ def type_label(key: str, label: str = "") -> str:
 def draw_label(row: dict) -> str:
     """A round as listed: its category name, or its type."""
     if row.get("type") == "category":
-        return row.get("name") or row.get("category_slug") or ""
+        slug = row.get("category_slug") or ""
+        return category_name(slug, row.get("name") or slug)
     return str(TYPE_LABELS.get(row.get("type"), row.get("name", "")))
 
 

@@ -98,3 +98,18 @@ def test_other_pages_answer_in_french_too(client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert french in visible_text(response.content.decode()), url
+
+
+@pytest.mark.parametrize(("template", "french"), [
+    ("500.html", "Une erreur s'est produite"),
+    ("403_csrf.html", "Ce formulaire a expiré"),
+    ("404.html", "Page introuvable"),
+])
+def test_error_pages_speak_the_request_language(rf, template, french):
+    """Error pages are rendered outside the usual views (500 without a request context)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("fr"):
+        html = render_to_string(template, request=rf.get("/") if template == "404.html" else None)
+    assert '<html lang="fr">' in html and french in html

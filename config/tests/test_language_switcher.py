@@ -62,3 +62,11 @@ def test_an_unknown_language_or_an_outside_next_is_ignored(client):
     assert response.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in response.cookies
     response = client.post(reverse("set_language"), {"language": "fr", "next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_a_404_page_does_not_echo_its_address_in_the_switcher(client):
+    client.force_login(member())
+    html = client.get("/no-such-page/ana@mail.example/").content.decode()
+    assert 'id="language-switcher"' in html
+    assert "ana@mail.example" not in html and 'name="next"' not in html

@@ -70,3 +70,12 @@ def test_a_404_page_does_not_echo_its_address_in_the_switcher(client):
     html = client.get("/no-such-page/ana@mail.example/").content.decode()
     assert 'id="language-switcher"' in html
     assert "ana@mail.example" not in html and 'name="next"' not in html
+
+
+@pytest.mark.django_db
+def test_hostile_values_posted_to_the_switcher_never_give_a_500(client):
+    from testing.fuzz import fuzz_form_post
+
+    client.force_login(member())
+    statuses = fuzz_form_post(client, reverse("set_language"), ["language", "next"], max_examples=40)
+    assert set(statuses) <= {302, 204}

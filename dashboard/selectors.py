@@ -1,12 +1,15 @@
 """Reads for the dashboard: every widget is a fixed number of queries, aggregated in the database.
 
-Nothing here loops over clients in Python: counts and the CRS histogram are GROUP BY
-queries, lists are LIMITed in SQL (per round with a window function), so the page
-costs the same number of queries for 3 clients or 100,000.
+Nothing here loops over clients in Python: counts and the score distribution are GROUP
+BY queries (the distribution has at most one row per possible score, whatever the number
+of clients), lists are LIMITed in SQL, so the page costs the same number of queries for
+3 clients or 100,000.
 
-Firm isolation comes from the other apps' selectors (clients_for, invitations_for,
-alerts_for), all built on clients.selectors.clients_for; the "my clients" scope then
-narrows to the clients assigned to the user.
+Firm isolation is the rule of clients.selectors.clients_for (the user's membership's
+firm). The client table is read through clients_for itself; the tables that carry their
+client's firm (stored assessments, round matches, alerts) are filtered on that column,
+so their (firm, ...) indexes serve the query instead of a semi-join over every client of
+the firm. The "my clients" scope then narrows to the clients assigned to the user.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +29,7 @@ from clients.selectors import clients_for, membership_for
 from draws.models import Draw, DrawMatch
 from draws.selectors import CATEGORY_COLOURS, TYPE_COLOURS, kind_of, latest_by_kind
 from eligibility.models import Alert, ClientAssessment
-from eligibility.selectors import alerts_for
 from invitations.models import ChecklistItem, Invitation
-from invitations.selectors import invitations_for, overdue_items
 
 MINE, FIRM = "mine", "firm"
 SCOPES = {MINE: _("My clients"), FIRM: _("Whole firm")}
@@ -41,8 +43,26 @@ MATCHES_PER_ROUND = 8
 URGENT_DAYS = 7  # days left: red at or under this, amber at or under SOON_DAYS, green above
 SOON_DAYS = 14
 HISTOGRAM_BIN = 10  # CRS points per bar
-HISTOGRAM_TOP = 700  # scores from here up (provincial nominees' 600 extra points) share the last bar
-STALE_ROUND_DAYS = 365  # a type whose latest round is older than this is listed, greyed, not charted
+HISTOGRAM_TOP = 700  # scores from here up (provincial nominees' 600 extra points) are counted, not charted
+STALE_ROUND_DAYS = 365  # a type whose latest round is older than this is listed apart, not charted
+ACTIVE_STATUSES = [s for s in Client.Status.values if s not in (Client.Status.LANDED, Client.Status.CLOSED)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose clients the dashboard shows: the firm's, or only those assigned to the user."""
+
+    name: str  # MINE or FIRM
+    user_id: int | None
+    firm_id: int | None  # None: the user belongs to no firm and sees nothing
+
+    @property
+    def is_mine(self) -> bool:
+        return self.name == MINE
+
+    def filters(self, *, firm: str = "firm_id", consultant: str = "client__consultant_id") -> dict:
+        """Keyword filters for a table with a firm column (`firm`) and a path to the consultant."""
+        return {firm: self.firm_id, **({consultant: self.user_id} if self.is_mine else {})}
 
 
 def default_scope(user) -> str:
@@ -55,20 +75,11 @@ def default_scope(user) -> str:
     return MINE if membership is not None and membership.role == Membership.Role.CONSULTANT else FIRM
 
 
-def parse_scope(user, value: str | None) -> str:
-    """The scope asked for in the query string, or the user's default when absent or unknown."""
-    return value if value in SCOPES else default_scope(user)
-
-
-def scoped_clients(user, *, scope: str):
-    """The firm's clients (clients_for), or only those assigned to `user` for the "mine" scope."""
-    qs = clients_for(user)
-    return qs.filter(consultant=user) if scope == MINE else qs
-
-
-def _mine(qs: QuerySet, user, scope: str, client_path: str = "client") -> QuerySet:
-    """Narrow an already firm-scoped queryset to the user's own clients for the "mine" scope."""
-    return qs.filter(**{f"{client_path}__consultant": user}) if scope == MINE else qs
+def scope_for(user, value: str | None) -> Scope:
+    """The scope asked for in the query string (?scope=mine|firm), or the user's default."""
+    membership = membership_for(user)
+    return Scope(name=value if value in SCOPES else default_scope(user), user_id=user.pk,
+                 firm_id=membership.firm_id if membership is not None else None)
 
 
 # --- counts by status ------------------------------------------------------------------------------
@@ -80,9 +91,12 @@ class StatusCount:
     count: int
 
 
-def status_counts(user, *, scope: str) -> list[StatusCount]:
+def status_counts(user, scope: Scope) -> list[StatusCount]:
     """Clients per status, every status listed (zeros too), in the model's order: one GROUP BY."""
-    rows = dict(scoped_clients(user, scope=scope).order_by().values_list("status").annotate(n=Count("id")))
+    qs = clients_for(user)
+    if scope.is_mine:
+        qs = qs.filter(consultant_id=scope.user_id)
+    rows = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     return [StatusCount(value, str(label), rows.get(value, 0)) for value, label in Client.Status.choices]
 
 
@@ -94,8 +108,8 @@ class Deadlines:
     total: int
     urgent: int  # URGENT_DAYS or fewer days left
     soon: int  # SOON_DAYS or fewer (urgent included)
-    overdue: list[ChecklistItem]
-    overdue_total: int
+    overdue: list[ChecklistItem] = field(default_factory=list)
+    overdue_total: int = 0
 
 
 def urgency(days_left: int) -> str:
@@ -111,76 +125,129 @@ def _local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zone)
 
 
-def deadlines(user, *, scope: str, now: dt.datetime, zone: ZoneInfo, limit: int = DEADLINE_ROWS) -> Deadlines:
+def deadlines(scope: Scope, *, now: dt.datetime, zone: ZoneInfo, limit: int = DEADLINE_ROWS) -> Deadlines:
     """Open invitations by deadline (the first `limit`), totals by urgency, overdue documents: 4 queries.
 
+    Days left are calendar days in the firm's time zone (as invitations.services.days_left).
     The overdue-document count of each row is a correlated subquery, which PostgreSQL
-    evaluates only for the rows that survive the LIMIT.
+    evaluates only for the rows that survive the LIMIT. An overdue document is a checklist
+    item whose 'start by' date passed without a request (invitations.selectors.overdue_items).
     """
     today = now.astimezone(zone).date()
-    open_qs = _mine(invitations_for(user).filter(status__in=Invitation.OPEN), user, scope)
-    overdue_per_row = (
-        ChecklistItem.objects.filter(invitation=OuterRef("pk"), status=ChecklistItem.Status.NOT_STARTED,
-                                     start_by__lt=today)
-        .order_by().values("invitation").annotate(n=Count("id")).values("n")
-    )
+    open_qs = Invitation.objects.filter(status__in=Invitation.OPEN, **scope.filters(firm="client__firm_id"))
+    overdue_q = Q(status=ChecklistItem.Status.NOT_STARTED, start_by__lt=today)
+    overdue_per_row = (ChecklistItem.objects.filter(overdue_q, invitation=OuterRef("pk"))
+                       .order_by().values("invitation").annotate(n=Count("id")).values("n"))
     rows = list(
-        open_qs.select_related("client__consultant", "draw__category")
+        open_qs.select_related("draw__category")
         .annotate(overdue_items=Coalesce(Subquery(overdue_per_row, output_field=IntegerField()), 0))
         .order_by("deadline_at", "pk")[:limit]
     )
     for inv in rows:
         inv.days_left = (inv.deadline_at.astimezone(zone).date() - today).days
         inv.urgency = urgency(inv.days_left)
-    # days_left <= N  <=>  the deadline falls before local midnight starting day today+N+1.
+    # days_left <= N  <=>  the deadline falls before the local midnight that starts day today+N+1.
     urgent_before = _local_midnight(today + dt.timedelta(days=URGENT_DAYS + 1), zone)
     soon_before = _local_midnight(today + dt.timedelta(days=SOON_DAYS + 1), zone)
     totals = open_qs.aggregate(total=Count("id"), urgent=Count("id", filter=Q(deadline_at__lt=urgent_before)),
                                soon=Count("id", filter=Q(deadline_at__lt=soon_before)))
-    items = _mine(overdue_items(user, today=today), user, scope, "invitation__client")
+    items = ChecklistItem.objects.filter(
+        overdue_q, invitation__status__in=Invitation.OPEN,
+        **scope.filters(firm="invitation__client__firm_id", consultant="invitation__client__consultant_id"),
+    )
+    overdue = items.annotate(client_id=F("invitation__client_id")).order_by("start_by", "id")[:OVERDUE_ROWS]
     return Deadlines(
-        rows=rows, total=totals["total"], urgent=totals["urgent"], soon=totals["soon"],
-        overdue=list(items.select_related("invitation__client")[:OVERDUE_ROWS]),
+        rows=rows, total=totals["total"], urgent=totals["urgent"], soon=totals["soon"], overdue=list(overdue),
         overdue_total=items.count(),
     )
+
+
+# --- rounds ----------------------------------------------------------------------------------------
+
+def all_rounds() -> list[Draw]:
+    """Every round, newest first, with its category: one query.
+
+    The history is public data of about 50 rounds a year, the same for every firm, so
+    reading it whole costs the same whatever the number of clients.
+    """
+    # Only the distribution (18 numbers per round) is left out: labels read other columns (name_fr...).
+    return list(Draw.objects.select_related("category").defer("distribution")
+                .order_by("-drawn_on", "-round_number"))
+
+
+@dataclass
+class LatestRound:
+    draw: Draw
+    colour: str
+    is_stale: bool  # older than STALE_ROUND_DAYS: listed apart, not charted
+    at_or_above: int = 0  # active clients in scope with a stored CRS at or above the cut-off
+
+
+def latest_rounds(draws: list[Draw], *, today: dt.date) -> list[LatestRound]:
+    """The newest round of each program type and category (draws.selectors.latest_by_kind), newest first."""
+    colours = iter(CATEGORY_COLOURS * 3)
+    result = []
+    for d in latest_by_kind(draws):
+        colour = next(colours) if kind_of(d).startswith("cat:") else TYPE_COLOURS.get(d.type, "#212529")
+        result.append(LatestRound(d, colour, (today - d.drawn_on).days > STALE_ROUND_DAYS))
+    return result
 
 
 # --- new matches -----------------------------------------------------------------------------------
 
 @dataclass
+class Match:
+    client_id: int
+    crs: int
+    margin: int
+    client: Client | None = None  # set by attach_clients
+
+
+@dataclass
 class RoundMatches:
     draw: Draw
     count: int  # clients in scope the round would have invited
-    matches: list[DrawMatch]  # the first MATCHES_PER_ROUND, highest score first
+    matches: list[Match]  # the first MATCHES_PER_ROUND, highest score first
 
 
-def new_matches(user, *, scope: str, today: dt.date, rounds: int = MATCH_ROUNDS,
-                per_round: int = MATCHES_PER_ROUND) -> list[RoundMatches]:
+def new_matches(scope: Scope, *, draws: list[Draw], today: dt.date, rounds: int = MATCH_ROUNDS,
+                per_round: int = MATCHES_PER_ROUND, compound: bool | None = None) -> list[RoundMatches]:
     """The latest rounds (held in the last MATCH_DAYS) that would have invited clients in scope: 2 queries.
 
-    The rounds come with their match count (one GROUP BY); the matches of all of them
-    in one query, ranked per round by a window function and cut in SQL.
+    `draws` is the history, newest first (all_rounds). One GROUP BY counts the matches of
+    the recent rounds on DrawMatch's (firm, draw) index; one query reads the best
+    `per_round` of each chosen round, on the match table alone (clients come after, see
+    attach_clients): on PostgreSQL a UNION ALL of one ORDER BY ... LIMIT per round
+    (`compound`), elsewhere a window function ranking every match of those rounds.
     """
-    in_scope = scoped_clients(user, scope=scope)
-    draws = list(
-        Draw.objects.filter(drawn_on__gte=today - dt.timedelta(days=MATCH_DAYS))
-        .annotate(match_count=Count("matches", filter=Q(matches__client__in=in_scope)))
-        .filter(match_count__gt=0).select_related("category")
-        .order_by("-drawn_on", "-round_number")[:rounds]
-    )
-    if not draws:
+    since = today - dt.timedelta(days=MATCH_DAYS)
+    recent = [d for d in draws if d.drawn_on >= since]
+    if not recent or scope.firm_id is None:
         return []
-    ranked = (
-        DrawMatch.objects.filter(draw__in=[d.pk for d in draws], client__in=in_scope)
-        .select_related("client__consultant")
-        .annotate(rank=Window(RowNumber(), partition_by=[F("draw_id")],
-                              order_by=[F("crs").desc(), F("client_id").asc()]))
-        .filter(rank__lte=per_round).order_by("draw_id", "rank")
-    )
-    by_draw: dict[int, list[DrawMatch]] = {d.pk: [] for d in draws}
-    for match in ranked:
-        by_draw[match.draw_id].append(match)
-    return [RoundMatches(draw=d, count=d.match_count, matches=by_draw[d.pk]) for d in draws]
+    matches = DrawMatch.objects.filter(**scope.filters())
+    counts = dict(matches.filter(draw_id__in=[d.pk for d in recent]).order_by()
+                  .values_list("draw_id").annotate(n=Count("id")))
+    chosen = [d for d in recent if counts.get(d.pk)][:rounds]
+    if not chosen:
+        return []
+    if compound is None:
+        compound = connection.features.supports_slicing_ordering_in_compound
+    fields = ("draw_id", "client_id", "crs", "margin")
+    if compound:
+        ranked = matches.order_by("-crs", "client_id").values_list(*fields)
+        branches = [ranked.filter(draw_id=d.pk)[:per_round] for d in chosen]
+        rows = list(branches[0].union(*branches[1:], all=True)) if len(branches) > 1 else list(branches[0])
+    else:
+        rows = list(
+            matches.filter(draw_id__in=[d.pk for d in chosen])
+            .annotate(rank=Window(RowNumber(), partition_by=[F("draw_id")],
+                                  order_by=[F("crs").desc(), F("client_id").asc()]))
+            .filter(rank__lte=per_round).values_list(*fields)
+        )
+    by_draw: dict[int, list[Match]] = {d.pk: [] for d in chosen}
+    for draw_id, client_id, crs, margin in sorted(rows, key=lambda r: (-r[2], r[1])):
+        by_draw[draw_id].append(Match(client_id=client_id, crs=crs, margin=margin))
+    return [RoundMatches(draw=d, count=counts[d.pk], matches=by_draw[d.pk]) for d in chosen]
 
 
 # --- alerts ----------------------------------------------------------------------------------------
@@ -192,89 +259,98 @@ class Alerts:
     by_kind: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, count), non-zero
 
 
-def open_alerts(user, *, scope: str, limit: int = ALERT_ROWS) -> Alerts:
+def open_alerts(scope: Scope, *, limit: int = ALERT_ROWS) -> Alerts:
     """Undismissed alerts of the nightly job, newest first, and their count per kind: 2 queries.
 
-    "Mine" uses the alert's consultant (alerts_for's only_mine, on the alerts' index).
+    "Mine" is the alert's consultant, as in eligibility.selectors.alerts_for(only_mine=True),
+    on the alerts' (firm, consultant, dismissed_at, -raised_on) index.
     """
-    qs = alerts_for(user, only_mine=scope == MINE)
+    qs = Alert.objects.filter(dismissed_at__isnull=True, **scope.filters(consultant="consultant_id"))
     counts = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
     return Alerts(
-        rows=list(qs.select_related("client__consultant")[:limit]),
+        rows=list(qs.order_by("-raised_on", "-id")[:limit]),
         total=sum(counts.values()),
         by_kind=[(kind, str(label), counts[kind]) for kind, label in Alert.Kind.choices if counts.get(kind)],
     )
 
 
-# --- latest rounds and the CRS distribution --------------------------------------------------------
+# --- the clients of the lists ---------------------------------------------------------------------
+
+def attach_clients(user, *, deadlines: Deadlines, matches: list[RoundMatches], alerts: Alerts) -> None:
+    """Load the clients the lists name, with their consultant, in one query through clients_for.
+
+    The lists are read without joining the client table (so each LIMIT applies to its own
+    table's index, not after a join with every client of the firm); their few dozen clients
+    come here, through the firm isolation rule once more. A row whose client is not
+    returned (none should be) is dropped rather than shown without a name.
+    """
+    ids = {inv.client_id for inv in deadlines.rows} | {item.client_id for item in deadlines.overdue}
+    ids |= {m.client_id for rm in matches for m in rm.matches} | {a.client_id for a in alerts.rows}
+    if not ids:
+        return
+    clients = clients_for(user).filter(pk__in=ids).select_related("consultant").in_bulk()
+    for row in [*deadlines.rows, *alerts.rows]:
+        if row.client_id in clients:
+            row.client = clients[row.client_id]
+    deadlines.rows = [inv for inv in deadlines.rows if inv.client_id in clients]
+    alerts.rows = [a for a in alerts.rows if a.client_id in clients]
+    deadlines.overdue = [item for item in deadlines.overdue if item.client_id in clients]
+    for item in deadlines.overdue:
+        item.client = clients[item.client_id]
+    for rm in matches:
+        rm.matches = [m for m in rm.matches if m.client_id in clients]
+        for m in rm.matches:
+            m.client = clients[m.client_id]
+
+
+# --- the CRS distribution --------------------------------------------------------------------------
 
 @dataclass
-class LatestRound:
-    draw: Draw
-    colour: str
-    is_stale: bool  # older than STALE_ROUND_DAYS: listed, not charted
-    at_or_above: int = 0  # active clients in scope with a stored CRS at or above the cut-off
+class Distribution:
+    """Active clients in scope by stored CRS: the chart's bands and the count above each cut-off."""
+
+    bins: list[dict]  # [{"from": 450, "count": 12}, ...], empty bands between the first and last included
+    total: int  # active clients with a stored score
+    above_top: int  # of which at HISTOGRAM_TOP or more (not charted)
+    scores: dict[int, int]  # {crs: clients}, at most one entry per possible score
+
+    def at_or_above(self, crs: int) -> int:
+        return sum(n for score, n in self.scores.items() if score >= crs)
+
+    def chart_data(self) -> dict:
+        return {"bin": HISTOGRAM_BIN, "bins": self.bins, "top": HISTOGRAM_TOP, "above_top": self.above_top,
+                "total": self.total}
 
 
-def latest_rounds(*, today: dt.date) -> list[LatestRound]:
-    """The newest round of each program type and category, newest first: one query over the history.
+def crs_distribution(scope: Scope) -> Distribution:
+    """Active clients (not landed or closed) in scope per stored CRS: one GROUP BY on the assessments.
 
-    The history is public data of about 50 rounds a year, the same for every firm,
-    so reading it whole (the few columns needed) costs the same whatever the clients.
+    The query returns one row per distinct score (at most about 1,200), so the bands and
+    the counts at or above each cut-off are sums over those rows, never over clients.
     """
-    draws = list(
-        Draw.objects.select_related("category")
-        .only("round_number", "drawn_on", "type", "category__slug", "category__name_en", "category__name_fr",
-              "ircc_name", "invitations_issued", "lowest_crs")
-        .order_by("-drawn_on", "-round_number")
-    )
-    colours = iter(CATEGORY_COLOURS * 3)
-    result = []
-    for d in latest_by_kind(draws):
-        colour = next(colours) if kind_of(d).startswith("cat:") else TYPE_COLOURS.get(d.type, "#212529")
-        result.append(LatestRound(d, colour, (today - d.drawn_on).days > STALE_ROUND_DAYS))
-    return result
+    qs = ClientAssessment.objects.filter(client__status__in=ACTIVE_STATUSES, **scope.filters())
+    scores = dict(qs.order_by().values_list("crs_total").annotate(n=Count("id")))
+    bands: dict[int, int] = {}
+    for score, n in scores.items():
+        if score < HISTOGRAM_TOP:
+            start = score // HISTOGRAM_BIN * HISTOGRAM_BIN
+            bands[start] = bands.get(start, 0) + n
+    bins = [{"from": start, "count": bands.get(start, 0)}
+            for start in range(min(bands), max(bands) + HISTOGRAM_BIN, HISTOGRAM_BIN)] if bands else []
+    return Distribution(bins=bins, total=sum(scores.values()), scores=scores,
+                        above_top=sum(n for score, n in scores.items() if score >= HISTOGRAM_TOP))
 
 
-def _active_assessments(user, *, scope: str) -> QuerySet[ClientAssessment]:
-    """Stored scores of the active clients in scope (not landed or closed)."""
-    return ClientAssessment.objects.filter(client__in=scoped_clients(user, scope=scope).active())
-
-
-def count_at_or_above(user, *, scope: str, rounds: list[LatestRound]) -> None:
-    """Set each round's `at_or_above`: one query with a filtered COUNT per cut-off."""
-    if not rounds:
-        return
-    counts = _active_assessments(user, scope=scope).aggregate(**{
-        f"r{i}": Count("id", filter=Q(crs_total__gte=r.draw.lowest_crs)) for i, r in enumerate(rounds)
-    })
-    for i, r in enumerate(rounds):
-        r.at_or_above = counts[f"r{i}"]
-
-
-def crs_histogram(user, *, scope: str) -> dict:
-    """Active clients in scope per HISTOGRAM_BIN-point band of stored CRS: one GROUP BY.
-
-    Returns {"bin": width, "bins": [{"from": 450, "count": 12}, ...] (empty bands between
-    the first and the last included), "top": HISTOGRAM_TOP, "above_top": count at HISTOGRAM_TOP+,
-    "total": clients with a stored score}.
-    """
-    band = F("crs_total") / HISTOGRAM_BIN * HISTOGRAM_BIN  # integer division in SQL
-    rows = dict(_active_assessments(user, scope=scope).order_by().values_list(band).annotate(n=Count("id")))
-    above_top = sum(n for start, n in rows.items() if start >= HISTOGRAM_TOP)
-    charted = {start: n for start, n in rows.items() if start < HISTOGRAM_TOP}
-    bins = []
-    if charted:
-        for start in range(min(charted), max(charted) + HISTOGRAM_BIN, HISTOGRAM_BIN):
-            bins.append({"from": start, "count": charted.get(start, 0)})
-    return {"bin": HISTOGRAM_BIN, "bins": bins, "top": HISTOGRAM_TOP, "above_top": above_top,
-            "total": sum(rows.values())}
+def count_at_or_above(rounds: list[LatestRound], distribution: Distribution) -> None:
+    """Set each round's `at_or_above` from the distribution (no query)."""
+    for r in rounds:
+        r.at_or_above = distribution.at_or_above(r.draw.lowest_crs)
 
 
 def chart_cutoffs(rounds: list[LatestRound]) -> list[dict]:
     """The cut-offs drawn on the chart: recent rounds below HISTOGRAM_TOP, lowest first.
 
-    Provincial nominee rounds (cut-offs of 700+) would stretch the axis and are listed beside it.
+    Provincial nominee rounds (cut-offs of 700+) would stretch the axis; they are listed beside it.
     """
     return sorted(
         ({"crs": r.draw.lowest_crs, "label": r.draw.type_label, "colour": r.colour,

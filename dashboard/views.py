@@ -20,25 +20,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     membership = membership_for(user)
-    scope = selectors.parse_scope(user, request.GET.get("scope"))
+    scope = selectors.scope_for(user, request.GET.get("scope"))
     zone = firm_zone(membership.firm) if membership else timezone.get_default_timezone()
     now = timezone.now()
     today = now.astimezone(zone).date()
-    rounds = selectors.latest_rounds(today=today)
-    selectors.count_at_or_above(user, scope=scope, rounds=rounds)
+    draws = selectors.all_rounds()
+    rounds = selectors.latest_rounds(draws, today=today)
+    distribution = selectors.crs_distribution(scope)
+    selectors.count_at_or_above(rounds, distribution)
+    deadlines = selectors.deadlines(scope, now=now, zone=zone)
+    new_matches = selectors.new_matches(scope, draws=draws, today=today)
+    alerts = selectors.open_alerts(scope)
+    selectors.attach_clients(user, deadlines=deadlines, matches=new_matches, alerts=alerts)
     return render(request, "dashboard/dashboard.html", {
         "membership": membership,
-        "scope": scope,
+        "scope": scope.name,
         "scopes": selectors.SCOPES.items(),
         "today": today,
         "zone": str(zone),
-        "status_counts": selectors.status_counts(user, scope=scope),
-        "deadlines": selectors.deadlines(user, scope=scope, now=now, zone=zone),
-        "new_matches": selectors.new_matches(user, scope=scope, today=today),
+        "status_counts": selectors.status_counts(user, scope),
+        "deadlines": deadlines,
+        "new_matches": new_matches,
         "match_days": selectors.MATCH_DAYS,
-        "alerts": selectors.open_alerts(user, scope=scope),
+        "alerts": alerts,
         "rounds": rounds,
-        "histogram": selectors.crs_histogram(user, scope=scope),
+        "stale_rounds": sum(r.is_stale for r in rounds),
+        "histogram": distribution.chart_data(),
         "cutoffs": selectors.chart_cutoffs(rounds),
         "urgent_days": selectors.URGENT_DAYS,
         "soon_days": selectors.SOON_DAYS,

@@ -13,6 +13,7 @@ from clients.models import Client
 from dashboard import selectors
 from dashboard.tests.helpers import NOW, alert, client, invite, match, office, other_firm, round_
 from draws.models import Draw
+from draws.tests.factories import category
 from eligibility.models import Alert
 from invitations.models import ChecklistItem
 
@@ -196,9 +197,9 @@ def test_new_matches_follow_the_scope_and_never_show_another_firm(client, team):
     for c in (mine, colleague, theirs):
         match(draw, c, c.assessment.crs_total)
     (r,) = get(client, team.claire).context["new_matches"]
-    assert (r.count, [m.client for m in r.matches]) == (1, [mine])
+    assert (r.count, [m.client_id for m in r.matches]) == (1, [mine.pk])
     (r,) = get(client, team.claire, scope="firm").context["new_matches"]
-    assert (r.count, [m.client for m in r.matches]) == (2, [colleague, mine])
+    assert (r.count, [m.client_id for m in r.matches]) == (2, [colleague.pk, mine.pk])
     html = client.get(reverse("dashboard"), {"scope": "firm"}).content.decode()
     assert "Theirs" not in html
 
@@ -210,6 +211,25 @@ def test_each_round_shows_its_highest_matches_and_the_total(client, team):
     (r,) = get(client, team.claire).context["new_matches"]
     assert r.count == selectors.MATCHES_PER_ROUND + 3
     assert [m.crs for m in r.matches] == list(range(510, 510 - selectors.MATCHES_PER_ROUND, -1))
+
+
+def test_the_window_function_fallback_picks_the_same_matches_as_the_union(team):
+    """SQLite (the demo) cannot LIMIT each branch of a UNION; the window-function query is its fallback."""
+    draws = [round_("901", days_ago=3, lowest_crs=500), round_("902", days_ago=1, lowest_crs=520)]
+    for n in range(12):
+        c = client_of(team.firm, team.claire if n % 3 else team.marc, crs=500 + 3 * n)
+        for draw in draws:
+            if c.assessment.crs_total >= draw.lowest_crs:
+                match(draw, c, c.assessment.crs_total)
+    history = selectors.all_rounds()
+    for name in ("mine", "firm"):
+        scope = selectors.Scope(name=name, user_id=team.claire.pk, firm_id=team.firm.pk)
+        union = selectors.new_matches(scope, draws=history, today=NOW.date(), per_round=4, compound=True)
+        window = selectors.new_matches(scope, draws=history, today=NOW.date(), per_round=4, compound=False)
+        assert [(r.draw.pk, r.count, r.matches) for r in union] == [(r.draw.pk, r.count, r.matches)
+                                                                    for r in window]
+        assert [r.draw.round_number for r in union] == ["902", "901"]
+        assert all(len(r.matches) == 4 for r in union)
 
 
 def test_only_the_latest_rounds_with_matches_are_shown(client, team):
@@ -330,7 +350,7 @@ def test_a_client_named_like_a_script_shows_as_text_in_every_widget(client, team
 
 # --- a constant number of queries ------------------------------------------------------------------
 
-QUERY_BUDGET = 16  # session, user, membership, firm + 12 for the widgets (see selectors)
+QUERY_BUDGET = 16  # session, user, membership, firm + 12 for the widgets (see dashboard.selectors)
 
 
 def populate(team, rounds, start: int, count: int) -> None:
@@ -346,20 +366,26 @@ def populate(team, rounds, start: int, count: int) -> None:
             invite(c, days_ago=n % 59)
 
 
-@pytest.mark.parametrize(("who", "scope"), [("claire", "mine"), ("claire", "firm"), ("olivia", "firm")])
+@pytest.mark.parametrize(("who", "scope", "language"), [
+    ("claire", "mine", "en"), ("claire", "firm", "en"), ("olivia", "firm", "en"), ("claire", "mine", "fr")])
 def test_the_number_of_queries_does_not_grow_with_the_clients(
-        client, team, who, scope, django_assert_num_queries, django_assert_max_num_queries):
+        client, team, who, scope, language, django_assert_num_queries, django_assert_max_num_queries):
     user = getattr(team, who)
-    rounds = [round_(str(900 + n), days_ago=2 + 3 * n, lowest_crs=470 + n) for n in range(6)]
+    rounds = [round_(str(900 + n), days_ago=2 + 3 * n, lowest_crs=470 + n) for n in range(5)]
+    rounds.append(round_("899", days_ago=4, lowest_crs=430, type=Draw.Type.CATEGORY,
+                         category=category("healthcare_social", NOW.date())))
     round_("800", days_ago=400, type=Draw.Type.FSW)
+    round_("801", days_ago=500, type=Draw.Type.CATEGORY, category=category("stem", dt.date(2025, 6, 1)))
     populate(team, rounds, 0, 3)
     client.force_login(user)
-    client.get(reverse("dashboard"), {"scope": scope})  # the session is warm
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    client.get(reverse("dashboard"), {"scope": scope}, **headers)  # the session is warm
     with django_assert_max_num_queries(QUERY_BUDGET) as few:
-        small = client.get(reverse("dashboard"), {"scope": scope})
+        small = client.get(reverse("dashboard"), {"scope": scope}, **headers)
     populate(team, rounds, 3, 57)
     with django_assert_num_queries(len(few.captured_queries)):
-        large = client.get(reverse("dashboard"), {"scope": scope})
+        large = client.get(reverse("dashboard"), {"scope": scope}, **headers)
+    assert f'<html lang="{language}">' in large.content.decode()
     # The bigger firm really is on the page: full lists, more matches, more alerts.
     assert len(large.context["deadlines"].rows) > len(small.context["deadlines"].rows)
     assert large.context["new_matches"][0].count > small.context["new_matches"][0].count

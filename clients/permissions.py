@@ -8,6 +8,28 @@ Roles come from clients.Membership.role; Django staff (is_staff) manage the glob
 reference data (draws, categories) whatever their firm. Which *objects* a user sees is a
 separate rule, firm isolation, in clients.selectors.clients_for: a client of another firm
 is a 404 there, before any role is asked.
+
+Which action each page needs (tests/test_role_matrix.py checks every URL against this):
+
+- Reading (client list and page, reports as page/PDF/JSON/compare, invitations, alerts,
+  dashboard): any member of the firm (VIEW_CLIENTS). A report is a client document that
+  assistants prepare and send, so reading it (PDF included) is not an "export".
+- Creating and editing a profile, its rows (education, tests, jobs: removing a wrong row is
+  editing) and the ITA checklist items (assistants collect the documents): EDIT_CLIENTS.
+  Dismissing an alert is follow-up work of the same kind: EDIT_CLIENTS.
+- Deleting a client: DELETE_CLIENTS. The CSV export of all clients: EXPORT_CLIENTS.
+- Generating a report (it becomes the firm's advice on record): GENERATE_REPORTS.
+- Recording an invitation and changing its status: RECORD_INVITATIONS.
+- Firm settings (the reminder schedule and the checklist's document types): MANAGE_REMINDER_SCHEDULE.
+- The audit pages (firm log, a client's history): VIEW_AUDIT.
+- Draws and categories in the admin, including the IRCC import: MANAGE_DRAWS (is_staff).
+
+Order inside a view: firm isolation first (another firm's object is a 404 for every role),
+then the role (``require(user, action)``: 403), then the method (405). Pages without an
+object (lists, settings) use ``@role_required`` (anonymous: login page; no right: 403).
+A logged-in user without a firm has no role: the dashboard and the round history (IRCC
+data) show, the client list and the alerts are empty, any client or report is a 404, and any
+page or action behind ``@role_required`` or ``require`` is a 403.
 """
 
 from __future__ import annotations
@@ -62,6 +84,12 @@ def can(user, action: str) -> bool:
     """True if `user`'s role allows `action`; an unknown action is a programming error."""
     _check_action(action)
     return action in allowed_actions(user)
+
+
+def require(user, action: str) -> None:
+    """Raise PermissionDenied (a 403) unless `user` may do `action`; call it after the firm check."""
+    if not can(user, action):
+        raise PermissionDenied(action)
 
 
 def role_required(action: str) -> Callable:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clients import services
 from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, ClientProfileForms
@@ -35,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
     filter_form = ClientFilterForm(request.GET or None, user=request.user)
@@ -54,6 +55,7 @@ def _has_scored_spouse(client: Client) -> bool:
 
 
 @login_required
+@require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The profile facts and a live eligibility summary computed as of today."""
     client = get_object_or_404(client_profiles_for(request.user), pk=pk)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from clients.selectors import membership_for
 from dashboard import selectors
@@ -13,6 +14,7 @@ from invitations.services import firm_zone
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Deadlines, new matches, alerts, latest rounds and the CRS chart for ?scope=mine|firm.
 

@@ -14,13 +14,34 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from clients.permissions import MANAGE_DRAWS, can
 from draws import importer, services
 from draws.forms import DrawAdminForm, ImportForm
 from draws.models import Category, Draw, DrawDigest, DrawMatch
 
 
+class StaffManaged:
+    """Draws and categories are IRCC reference data: Django staff manage them (clients.permissions
+    MANAGE_DRAWS), whatever their model permissions; nobody else sees them in the admin."""
+
+    def has_module_permission(self, request) -> bool:
+        return can(request.user, MANAGE_DRAWS)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return can(request.user, MANAGE_DRAWS)
+
+    def has_add_permission(self, request) -> bool:
+        return can(request.user, MANAGE_DRAWS)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can(request.user, MANAGE_DRAWS)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return can(request.user, MANAGE_DRAWS)
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StaffManaged, admin.ModelAdmin):
     list_display = ["name_en", "slug", "effective_from", "effective_to", "experience_rule", "noc_count",
                     "list_status"]
     list_filter = ["is_list_unconfirmed", "experience_rule", ("effective_from", admin.DateFieldListFilter)]
@@ -67,7 +88,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Draw)
-class DrawAdmin(admin.ModelAdmin):
+class DrawAdmin(StaffManaged, admin.ModelAdmin):
     form = DrawAdminForm
     change_list_template = "draws/admin/draw_change_list.html"
     list_display = ["round_number", "drawn_on", "kind", "invitations", "lowest_crs", "source"]
@@ -136,7 +157,9 @@ class DrawAdmin(admin.ModelAdmin):
         """Upload IRCC's rounds JSON: the same import as `manage.py import_ircc_rounds`."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        # A POST without a file is a bound form (a "file required" message), not the empty page.
+        bound = request.method == "POST"
+        form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
         status = 200
         if request.method == "POST" and form.is_valid():
             try:

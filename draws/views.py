@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from draws import selectors
 from draws.forms import HistoryFilterForm
 
 
 @login_required
+@require_safe
 def history(request):
     """Filterable table of rounds, CRS and invitations charts, latest round of each type, CSV."""
     draws = selectors.all_draws()

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from clients.permissions import EDIT_CLIENTS, GENERATE_REPORTS, require
 from clients.selectors import clients_for
 from eligibility import reporting, selectors, services
 from eligibility.pdf import report_filename, report_pdf_bytes
@@ -18,6 +19,7 @@ from eligibility.presenters import client_reports_panel, report_context, report_
 
 
 @login_required
+@require_safe
 def client_reports(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A client's reports with the Generate button (the same partial the client page includes)."""
     client = get_object_or_404(clients_for(request.user), pk=client_pk)
@@ -28,8 +30,10 @@ def client_reports(request: HttpRequest, client_pk: int) -> HttpResponse:
 @login_required
 def generate(request: HttpRequest, client_pk: int) -> HttpResponse:
     """POST: store a new report of the client and open it. Another firm's client is a 404
-    whatever the method (the firm check comes first), a GET of one's own is a 405."""
+    whatever the method (the firm check comes first), then a role without GENERATE_REPORTS
+    (assistants) is a 403, then a GET of one's own is a 405."""
     client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    require(request.user, GENERATE_REPORTS)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     report = services.generate_report(client=client, by=request.user)
@@ -44,6 +48,7 @@ def _report(request: HttpRequest, pk: int):
 
 
 @login_required
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     others = selectors.client_reports(request.user, report.client).exclude(pk=report.pk)[:10]
@@ -52,6 +57,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     response = HttpResponse(report_pdf_bytes(report), content_type="application/pdf")
@@ -61,6 +67,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report_json(request: HttpRequest, pk: int) -> JsonResponse:
     report = _report(request, pk)
     return JsonResponse(report_json_document(report, url=request.build_absolute_uri(
@@ -68,6 +75,7 @@ def report_json(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
+@require_safe
 def report_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     """Compare an earlier report (other_pk) with this one (pk): both of the same client."""
     report = _report(request, pk)
@@ -83,6 +91,7 @@ def report_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse
 
 
 @login_required
+@require_safe
 def alerts(request: HttpRequest) -> HttpResponse:
     """The alerts of the user's clients (?mine=0: the whole firm's), newest first."""
     only_mine = request.GET.get("mine", "1") != "0"
@@ -94,6 +103,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dismiss_alert(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)
+    require(request.user, EDIT_CLIENTS)
     services.dismiss_alert(alert=alert, by=request.user)
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clients.models import Client
 from clients.permissions import (
@@ -80,6 +80,7 @@ def _invalid(request: HttpRequest, client: Client, **forms) -> HttpResponse:
 
 
 @role_required(VIEW_CLIENTS)
+@require_safe
 def client_page(request: HttpRequest, client_pk: int) -> HttpResponse:
     """The invitation section on a page of its own (the client page includes the same partial)."""
     client = get_object_or_404(clients_for(request.user), pk=client_pk)
@@ -141,6 +142,7 @@ def update_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(VIEW_CLIENTS)
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     """The firm's open invitations by deadline, with overdue checklist items flagged."""
     zone = services.firm_zone(membership_for(request.user).firm)

@@ -11,3 +11,6 @@ class EligibilityConfig(AppConfig):
 
         # The client page lists the client's reports with the "Generate report" button.
         register_client_panel("eligibility/_client_reports.html", context=client_reports_panel, order=20)
+
+        # Audit history of reports (django-simple-history; see eligibility/history.py).
+        from eligibility import history  # noqa: F401

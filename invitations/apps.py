@@ -13,3 +13,6 @@ class InvitationsConfig(AppConfig):
 
         # The partial computes its own data (a template tag), so any page can include it.
         register_client_panel("invitations/_client_invitations.html", order=10)
+
+        # Audit history of invitations (django-simple-history; see invitations/history.py).
+        from invitations import history  # noqa: F401

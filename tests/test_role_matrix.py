@@ -1,0 +1,248 @@
+"""Every role against every view (issue 6): the expected status of each GET and POST.
+
+The URL list comes from the resolver: a view added to any urls.py without a row in MATRIX
+fails test_every_view_has_a_row_in_the_matrix. Left out on purpose (EXCLUDED): Django's own
+admin (its draws and categories pages have explicit rows in ADMIN_MATRIX), the login and
+logout views (the login form is fuzzed in tests/test_fuzz_forms.py) and the language switcher.
+
+Roles (tests/world.py): the firm's owner, consultant and assistant; a Django staff user who
+belongs to no firm; an anonymous visitor; the owner of another firm (every role right, so any
+answer but a 404 on this firm's objects would be a leak). The rules are those documented in
+clients/permissions.py. Each row is read as a table:
+
+                      owner consultant assistant staff anonymous other_firm
+    GET               200   200        200       404   302       404
+    POST              405   ...
+
+On top of the status: a refused request (4xx, or the login page) changes no row of any table,
+and no page shown to the staff user or to the other firm names this firm's client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from unittest import mock
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from testing.fuzz import table_counts
+from tests.world import ROLES, SECRET, World, login_as
+
+EXCLUDED = {"login", "logout", "set_language"}  # plus every name in the "admin" namespace
+
+
+@dataclass(frozen=True)
+class Row:
+    """One view: how to build its URL from the world, the expected GET and POST statuses by role."""
+
+    url: Callable[[World], str]
+    get: str
+    post: str
+    post_data: Callable[[World], dict] | None = None
+
+    def expected(self, method: str) -> dict[str, int]:
+        return dict(zip(ROLES, map(int, getattr(self, method).split()), strict=True))
+
+
+def _url(name: str, *attrs: str) -> Callable[[World], str]:
+    """reverse(name) with the pks of the world's objects named by `attrs`."""
+    return lambda w: reverse(name, args=[getattr(w, a).pk for a in attrs])
+
+
+# Columns: owner consultant assistant staff anonymous other_firm (tests.world.ROLES).
+MATRIX: dict[str, Row] = {
+    # The page after login: every logged-in user (a user without a firm sees the rounds).
+    "dashboard": Row(_url("dashboard"),
+                     get="200 200 200 200 302 200",
+                     post="405 405 405 405 302 405"),
+    "ping": Row(_url("ping"),
+                get="200 200 200 200 302 200",
+                post="405 405 405 405 302 405"),
+    # Clients: any member reads and edits; owners and consultants delete.
+    "clients:list": Row(_url("clients:list"),
+                        get="200 200 200 200 302 200",
+                        post="405 405 405 405 302 405"),
+    "clients:create": Row(_url("clients:create"),
+                          get="200 200 200 403 302 200",
+                          post="200 200 200 403 302 200"),  # an empty form: the page again, with errors
+    "clients:detail": Row(_url("clients:detail", "client"),
+                          get="200 200 200 404 302 404",
+                          post="405 405 405 405 302 405"),
+    "clients:edit": Row(_url("clients:edit", "client"),
+                        get="200 200 200 404 302 404",
+                        post="200 200 200 404 302 404"),
+    "clients:delete": Row(_url("clients:delete", "client"),
+                          get="200 200 403 404 302 404",
+                          post="302 302 403 404 302 404"),
+    # Audit pages: the owner; the export: owners and consultants (each their own firm's).
+    "audit:log": Row(_url("audit:log"),
+                     get="200 403 403 403 302 200",
+                     post="405 403 403 403 302 405"),
+    "audit:client_history": Row(_url("audit:client_history", "client"),
+                                get="200 403 403 403 302 404",
+                                post="405 403 403 403 302 405"),
+    "audit:client_export": Row(_url("audit:client_export"),
+                               get="200 200 403 403 302 200",
+                               post="405 405 403 403 302 405"),
+    # IRCC round history: public data, any logged-in user.
+    "draws:history": Row(_url("draws:history"),
+                         get="200 200 200 200 302 200",
+                         post="405 405 405 405 302 405"),
+    # Invitations: members read; owners and consultants record and move them; any member
+    # updates checklist items; the owner sets the firm's schedule and document types.
+    "invitations:overview": Row(_url("invitations:overview"),
+                                get="200 200 200 403 302 200",
+                                post="405 405 405 403 302 405"),
+    "invitations:settings": Row(_url("invitations:settings"),
+                                get="200 403 403 403 302 200",
+                                post="200 403 403 403 302 200"),  # no button pressed: the page again
+    "invitations:client": Row(_url("invitations:client", "client"),
+                              get="200 200 200 403 302 404",
+                              post="405 405 405 403 302 405"),
+    "invitations:record": Row(_url("invitations:record", "client"),
+                              get="405 405 403 403 302 405",
+                              post="400 400 403 403 302 404"),  # already invited: refused with a message
+    "invitations:status": Row(_url("invitations:status", "invitation"),
+                              get="405 405 403 403 302 405",
+                              post="302 302 403 403 302 404",
+                              post_data=lambda w: {"status": "in_progress"}),
+    "invitations:item": Row(_url("invitations:item", "item"),
+                            get="405 405 405 403 302 405",
+                            post="302 302 302 403 302 404",
+                            post_data=lambda w: {"status": "requested"}),
+    # Reports: members read them (page, PDF, JSON, compare); owners and consultants generate.
+    "eligibility:client_reports": Row(_url("eligibility:client_reports", "client"),
+                                      get="200 200 200 404 302 404",
+                                      post="405 405 405 405 302 405"),
+    "eligibility:generate": Row(_url("eligibility:generate", "client"),
+                                get="405 405 403 404 302 404",
+                                post="302 302 403 404 302 404"),
+    "eligibility:report": Row(_url("eligibility:report", "report"),
+                              get="200 200 200 404 302 404",
+                              post="405 405 405 405 302 405"),
+    "eligibility:report_pdf": Row(_url("eligibility:report_pdf", "report"),
+                                  get="200 200 200 404 302 404",
+                                  post="405 405 405 405 302 405"),
+    "eligibility:report_json": Row(_url("eligibility:report_json", "report"),
+                                   get="200 200 200 404 302 404",
+                                   post="405 405 405 405 302 405"),
+    "eligibility:compare": Row(_url("eligibility:compare", "report", "earlier_report"),
+                               get="200 200 200 404 302 404",
+                               post="405 405 405 405 302 405"),
+    "eligibility:alerts": Row(_url("eligibility:alerts"),
+                              get="200 200 200 200 302 200",
+                              post="405 405 405 405 302 405"),
+    "eligibility:dismiss_alert": Row(_url("eligibility:dismiss_alert", "alert"),
+                                     get="405 405 405 405 302 405",
+                                     post="302 302 302 404 302 404"),
+}
+
+# Draws and categories in Django's admin: staff only (clients.permissions.MANAGE_DRAWS). Anyone
+# else who is logged in goes to the admin's own login page (302), like an anonymous visitor.
+ADMIN_MATRIX: dict[str, Row] = {
+    "admin:draws_draw_changelist": Row(_url("admin:draws_draw_changelist"),
+                                       get="302 302 302 200 302 302",
+                                       post="302 302 302 200 302 302"),
+    "admin:draws_draw_add": Row(_url("admin:draws_draw_add"),
+                                get="302 302 302 200 302 302",
+                                post="302 302 302 200 302 302"),  # an empty form: errors
+    "admin:draws_draw_change": Row(_url("admin:draws_draw_change", "draw"),
+                                   get="302 302 302 200 302 302",
+                                   post="302 302 302 200 302 302"),
+    "admin:draws_draw_import": Row(_url("admin:draws_draw_import"),
+                                   get="302 302 302 200 302 302",
+                                   post="302 302 302 400 302 302"),  # no file: refused
+    "admin:draws_category_changelist": Row(_url("admin:draws_category_changelist"),
+                                           get="302 302 302 200 302 302",
+                                           post="302 302 302 200 302 302"),
+}
+
+
+def resolver_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL of the project as "namespace:name" (nested namespaces joined)."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            joined = ":".join(p for p in (namespace, inner) if p)
+            names |= resolver_names(entry.url_patterns, joined)
+        elif isinstance(entry, URLPattern):
+            if entry.name is None and namespace.startswith("admin"):
+                continue  # the admin's catch-all redirects
+            name = entry.name or f"<unnamed {entry.pattern}>"  # never in the matrix: fails the test
+            names.add(f"{namespace}:{name}" if namespace else name)
+    return names
+
+
+def project_views() -> set[str]:
+    return {n for n in resolver_names() if n not in EXCLUDED and not n.startswith("admin:")}
+
+
+def test_every_view_has_a_row_in_the_matrix():
+    views = project_views()
+    missing, stale = views - MATRIX.keys(), MATRIX.keys() - views
+    assert not missing, f"views without a row in tests/test_role_matrix.py MATRIX: {sorted(missing)}"
+    assert not stale, f"rows for views that no longer exist: {sorted(stale)}"
+    assert set(ADMIN_MATRIX) <= resolver_names()
+
+
+def test_the_matrix_size():
+    """The size quoted in the report: 25 views + 5 admin pages, 6 roles, GET and POST."""
+    assert len(MATRIX) + len(ADMIN_MATRIX) == len(project_views()) + 5
+    assert len(ROLES) == 6
+
+
+def _body(response) -> str:
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode(errors="replace")
+
+
+ALL_ROWS = {**MATRIX, **ADMIN_MATRIX}
+CASES = [pytest.param(name, role, id=f"{name}-{role}") for name in ALL_ROWS for role in ROLES]
+OBJECT_VIEWS = sorted(n for n, row in MATRIX.items() if row.expected("get")["other_firm"] == 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), CASES)
+def test_role_against_view(client, world, name, role):
+    row = ALL_ROWS[name]
+    url = row.url(world)
+    login_as(client, world, role)
+    # The PDF's bytes are tested in eligibility and tests/test_escaping.py; here only who gets them.
+    with mock.patch("eligibility.views.report_pdf_bytes", return_value=b"%PDF-1.7 stub"):
+        got = {}
+        get = client.get(url)
+        got["get"] = get.status_code
+        before = table_counts()
+        post = client.post(url, row.post_data(world) if row.post_data else {})
+        got["post"] = post.status_code
+        after = table_counts()
+    expected = {"get": row.expected("get")[role], "post": row.expected("post")[role]}
+    assert got == expected, f"{role} on {url}"
+
+    for method, response in (("get", get), ("post", post)):
+        location = response.get("Location", "")
+        if response.status_code == 302 and role == "anonymous":
+            assert "login/?next=" in location, f"anonymous {method} {url} went to {location}"
+        if role in ("staff", "other_firm") and response.status_code == 200:
+            assert SECRET not in _body(response), f"{role} saw the client on {url}"
+    if post.status_code >= 400 or "login/?next=" in post.get("Location", ""):
+        assert after == before, f"a refused POST by {role} to {url} changed rows"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OBJECT_VIEWS)
+def test_another_firms_objects_are_404_for_every_role(client, world, name):
+    """The other firm's owner is the matrix's last column; here the other firm's consultant and
+    assistant too: a 404, or the 403 the same role gets on its own firm's client (a refusal that
+    says nothing about the client)."""
+    from clients.tests.factories import member
+
+    row = MATRIX[name]
+    other_firm = world.users["other_firm"].membership.firm
+    for role in ("consultant", "assistant"):
+        client.force_login(member(other_firm, role))
+        status = client.get(row.url(world)).status_code
+        assert status == 404 or status == row.expected("get")[role] == 403, f"{role}: {status}"

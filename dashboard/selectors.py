@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.expressions import Window
@@ -46,6 +48,9 @@ HISTOGRAM_BIN = 10  # CRS points per bar
 HISTOGRAM_TOP = 700  # scores from here up (provincial nominees' 600 extra points) are counted, not charted
 STALE_ROUND_DAYS = 365  # a type whose latest round is older than this is listed apart, not charted
 ACTIVE_STATUSES = [s for s in Client.Status.values if s not in (Client.Status.LANDED, Client.Status.CLOSED)]
+# The counts that scan every client in scope (by status, by score, per round) are kept this long
+# in the cache (Redis in production); settings.DASHBOARD_CACHE_SECONDS = 0 turns it off.
+CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,25 @@ class Scope:
     def filters(self, *, firm: str = "firm_id", consultant: str = "client__consultant_id") -> dict:
         """Keyword filters for a table with a firm column (`firm`) and a path to the consultant."""
         return {firm: self.firm_id, **({consultant: self.user_id} if self.is_mine else {})}
+
+    def cached(self, name: str, compute, *, today: dt.date):
+        """`compute()`, kept CACHE_SECONDS in the cache for this scope, day and database.
+
+        For aggregates over every client in scope (about a second at 100,000 clients on a
+        small machine), which may then lag up to a minute behind an edit. The key names the
+        database because one Redis may serve several databases (staging, tests).
+        """
+        seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
+        if not seconds:
+            return compute()
+        key = ":".join(str(part) for part in (
+            "dashboard", connection.settings_dict["NAME"], self.firm_id, self.name,
+            self.user_id if self.is_mine else "", today.isoformat(), name))
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        return value
 
 
 def default_scope(user) -> str:
@@ -91,12 +115,13 @@ class StatusCount:
     count: int
 
 
-def status_counts(user, scope: Scope) -> list[StatusCount]:
-    """Clients per status, every status listed (zeros too), in the model's order: one GROUP BY."""
+def status_counts(user, scope: Scope, *, today: dt.date) -> list[StatusCount]:
+    """Clients per status, every status listed (zeros too), in the model's order: one GROUP BY (cached)."""
     qs = clients_for(user)
     if scope.is_mine:
         qs = qs.filter(consultant_id=scope.user_id)
-    rows = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    rows = scope.cached("status", lambda: dict(qs.order_by().values_list("status").annotate(n=Count("id"))),
+                        today=today)
     return [StatusCount(value, str(label), rows.get(value, 0)) for value, label in Client.Status.choices]
 
 
@@ -126,53 +151,64 @@ def _local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def deadlines(scope: Scope, *, now: dt.datetime, zone: ZoneInfo, limit: int = DEADLINE_ROWS) -> Deadlines:
-    """Open invitations by deadline (the first `limit`), totals by urgency, overdue documents: 4 queries.
+    """Open invitations by deadline (the first `limit`), totals by urgency, overdue documents: 2 queries.
 
     Days left are calendar days in the firm's time zone (as invitations.services.days_left).
-    The overdue-document count of each row is a correlated subquery, which PostgreSQL
-    evaluates only for the rows that survive the LIMIT. An overdue document is a checklist
-    item whose 'start by' date passed without a request (invitations.selectors.overdue_items).
+    Each list carries its totals as window aggregates (COUNT(...) OVER ()), so the join
+    that scopes it is done once. The overdue-document count of each invitation is a
+    correlated subquery, evaluated only for the rows kept. An overdue document is a
+    checklist item whose 'start by' date passed without a request
+    (invitations.selectors.overdue_items).
     """
     today = now.astimezone(zone).date()
-    open_qs = Invitation.objects.filter(status__in=Invitation.OPEN, **scope.filters(firm="client__firm_id"))
+    # days_left <= N  <=>  the deadline falls before the local midnight that starts day today+N+1.
+    urgent_before = _local_midnight(today + dt.timedelta(days=URGENT_DAYS + 1), zone)
+    soon_before = _local_midnight(today + dt.timedelta(days=SOON_DAYS + 1), zone)
     overdue_q = Q(status=ChecklistItem.Status.NOT_STARTED, start_by__lt=today)
     overdue_per_row = (ChecklistItem.objects.filter(overdue_q, invitation=OuterRef("pk"))
                        .order_by().values("invitation").annotate(n=Count("id")).values("n"))
     rows = list(
-        open_qs.select_related("draw__category")
-        .annotate(overdue_items=Coalesce(Subquery(overdue_per_row, output_field=IntegerField()), 0))
+        Invitation.objects.filter(status__in=Invitation.OPEN, **scope.filters(firm="client__firm_id"))
+        .select_related("draw__category")
+        .annotate(total=Window(Count("id")),
+                  urgent=Window(Count("id", filter=Q(deadline_at__lt=urgent_before))),
+                  soon=Window(Count("id", filter=Q(deadline_at__lt=soon_before))),
+                  overdue_items=Coalesce(Subquery(overdue_per_row, output_field=IntegerField()), 0))
         .order_by("deadline_at", "pk")[:limit]
     )
     for inv in rows:
         inv.days_left = (inv.deadline_at.astimezone(zone).date() - today).days
         inv.urgency = urgency(inv.days_left)
-    # days_left <= N  <=>  the deadline falls before the local midnight that starts day today+N+1.
-    urgent_before = _local_midnight(today + dt.timedelta(days=URGENT_DAYS + 1), zone)
-    soon_before = _local_midnight(today + dt.timedelta(days=SOON_DAYS + 1), zone)
-    totals = open_qs.aggregate(total=Count("id"), urgent=Count("id", filter=Q(deadline_at__lt=urgent_before)),
-                               soon=Count("id", filter=Q(deadline_at__lt=soon_before)))
-    items = ChecklistItem.objects.filter(
-        overdue_q, invitation__status__in=Invitation.OPEN,
-        **scope.filters(firm="invitation__client__firm_id", consultant="invitation__client__consultant_id"),
+    in_scope = scope.filters(firm="invitation__client__firm_id",
+                             consultant="invitation__client__consultant_id")
+    overdue = list(
+        ChecklistItem.objects.filter(overdue_q, invitation__status__in=Invitation.OPEN, **in_scope)
+        .annotate(client_id=F("invitation__client_id"), total=Window(Count("id")))
+        .order_by("start_by", "id")[:OVERDUE_ROWS]
     )
-    overdue = items.annotate(client_id=F("invitation__client_id")).order_by("start_by", "id")[:OVERDUE_ROWS]
+    first = rows[0] if rows else None
     return Deadlines(
-        rows=rows, total=totals["total"], urgent=totals["urgent"], soon=totals["soon"], overdue=list(overdue),
-        overdue_total=items.count(),
+        rows=rows, total=first.total if first else 0, urgent=first.urgent if first else 0,
+        soon=first.soon if first else 0, overdue=overdue, overdue_total=overdue[0].total if overdue else 0,
     )
 
 
 # --- rounds ----------------------------------------------------------------------------------------
 
-def all_rounds() -> list[Draw]:
-    """Every round, newest first, with its category: one query.
+def rounds_shown(*, today: dt.date) -> list[Draw]:
+    """The newest round of each type and category, and every round of the last MATCH_DAYS: one query.
 
-    The history is public data of about 50 rounds a year, the same for every firm, so
-    reading it whole costs the same whatever the number of clients.
+    Newest first, with the category. A window function ranks each kind's rounds in the
+    database (partitioned as draws.selectors.kind_of: the type, and the category's slug),
+    so a couple of dozen rows come back, not the whole history.
     """
-    # Only the distribution (18 numbers per round) is left out: labels read other columns (name_fr...).
-    return list(Draw.objects.select_related("category").defer("distribution")
-                .order_by("-drawn_on", "-round_number"))
+    newest_first = [F("drawn_on").desc(), F("round_number").desc()]
+    rank = Window(RowNumber(), partition_by=[F("type"), F("category__slug")], order_by=newest_first)
+    return list(
+        Draw.objects.select_related("category").defer("distribution").annotate(rank=rank)
+        .filter(Q(rank=1) | Q(drawn_on__gte=today - dt.timedelta(days=MATCH_DAYS)))
+        .order_by(*newest_first)
+    )
 
 
 @dataclass
@@ -214,7 +250,9 @@ def new_matches(scope: Scope, *, draws: list[Draw], today: dt.date, rounds: int 
                 per_round: int = MATCHES_PER_ROUND, compound: bool | None = None) -> list[RoundMatches]:
     """The latest rounds (held in the last MATCH_DAYS) that would have invited clients in scope: 2 queries.
 
-    `draws` is the history, newest first (all_rounds). One GROUP BY counts the matches of
+    The count per round is cached (Scope.cached); the matches shown are read each time.
+
+    `draws` holds the recent rounds, newest first (rounds_shown). One GROUP BY counts the matches of
     the recent rounds on DrawMatch's (firm, draw) index; one query reads the best
     `per_round` of each chosen round, on the match table alone (clients come after, see
     attach_clients): on PostgreSQL a UNION ALL of one ORDER BY ... LIMIT per round
@@ -225,8 +263,10 @@ def new_matches(scope: Scope, *, draws: list[Draw], today: dt.date, rounds: int 
     if not recent or scope.firm_id is None:
         return []
     matches = DrawMatch.objects.filter(**scope.filters())
-    counts = dict(matches.filter(draw_id__in=[d.pk for d in recent]).order_by()
-                  .values_list("draw_id").annotate(n=Count("id")))
+    recent_ids = [d.pk for d in recent]
+    counts = scope.cached(f"matches:{','.join(map(str, recent_ids))}", lambda: dict(
+        matches.filter(draw_id__in=recent_ids).order_by().values_list("draw_id").annotate(n=Count("id"))),
+        today=today)
     chosen = [d for d in recent if counts.get(d.pk)][:rounds]
     if not chosen:
         return []
@@ -260,17 +300,22 @@ class Alerts:
 
 
 def open_alerts(scope: Scope, *, limit: int = ALERT_ROWS) -> Alerts:
-    """Undismissed alerts of the nightly job, newest first, and their count per kind: 2 queries.
+    """Undismissed alerts of the nightly job, newest first, with their count per kind: 1 query.
 
+    The counts are window aggregates over every alert in scope, carried by each row kept.
     "Mine" is the alert's consultant, as in eligibility.selectors.alerts_for(only_mine=True),
     on the alerts' (firm, consultant, dismissed_at, -raised_on) index.
     """
-    qs = Alert.objects.filter(dismissed_at__isnull=True, **scope.filters(consultant="consultant_id"))
-    counts = dict(qs.order_by().values_list("kind").annotate(n=Count("id")))
+    kinds = Alert.Kind.choices
+    rows = list(
+        Alert.objects.filter(dismissed_at__isnull=True, **scope.filters(consultant="consultant_id"))
+        .annotate(**{f"n_{kind}": Window(Count("id", filter=Q(kind=kind))) for kind, _ in kinds})
+        .order_by("-raised_on", "-id")[:limit]
+    )
+    counts = {kind: getattr(rows[0], f"n_{kind}") if rows else 0 for kind, _ in kinds}
     return Alerts(
-        rows=list(qs.order_by("-raised_on", "-id")[:limit]),
-        total=sum(counts.values()),
-        by_kind=[(kind, str(label), counts[kind]) for kind, label in Alert.Kind.choices if counts.get(kind)],
+        rows=rows, total=sum(counts.values()),
+        by_kind=[(kind, str(label), counts[kind]) for kind, label in kinds if counts[kind]],
     )
 
 
@@ -322,14 +367,15 @@ class Distribution:
                 "total": self.total}
 
 
-def crs_distribution(scope: Scope) -> Distribution:
-    """Active clients (not landed or closed) in scope per stored CRS: one GROUP BY on the assessments.
+def crs_distribution(scope: Scope, *, today: dt.date) -> Distribution:
+    """Active clients (not landed or closed) in scope per stored CRS: one GROUP BY (cached).
 
     The query returns one row per distinct score (at most about 1,200), so the bands and
     the counts at or above each cut-off are sums over those rows, never over clients.
     """
-    qs = ClientAssessment.objects.filter(client__status__in=ACTIVE_STATUSES, **scope.filters())
-    scores = dict(qs.order_by().values_list("crs_total").annotate(n=Count("id")))
+    qs = ClientAssessment.objects.filter(client__status__in=ACTIVE_STATUSES, **scope.filters()).order_by()
+    scores = scope.cached("scores", lambda: dict(qs.values_list("crs_total").annotate(n=Count("id"))),
+                          today=today)
     bands: dict[int, int] = {}
     for score, n in scores.items():
         if score < HISTOGRAM_TOP:

@@ -26,9 +26,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     zone = firm_zone(membership.firm) if membership else timezone.get_default_timezone()
     now = timezone.now()
     today = now.astimezone(zone).date()
-    draws = selectors.all_rounds()
+    draws = selectors.rounds_shown(today=today)
     rounds = selectors.latest_rounds(draws, today=today)
-    distribution = selectors.crs_distribution(scope)
+    distribution = selectors.crs_distribution(scope, today=today)
     selectors.count_at_or_above(rounds, distribution)
     deadlines = selectors.deadlines(scope, now=now, zone=zone)
     new_matches = selectors.new_matches(scope, draws=draws, today=today)
@@ -40,7 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scopes": selectors.SCOPES.items(),
         "today": today,
         "zone": str(zone),
-        "status_counts": selectors.status_counts(user, scope),
+        "status_counts": selectors.status_counts(user, scope, today=today),
         "deadlines": deadlines,
         "new_matches": new_matches,
         "match_days": selectors.MATCH_DAYS,

@@ -221,7 +221,7 @@ def test_the_window_function_fallback_picks_the_same_matches_as_the_union(team):
         for draw in draws:
             if c.assessment.crs_total >= draw.lowest_crs:
                 match(draw, c, c.assessment.crs_total)
-    history = selectors.all_rounds()
+    history = selectors.rounds_shown(today=NOW.date())
     for name in ("mine", "firm"):
         scope = selectors.Scope(name=name, user_id=team.claire.pk, firm_id=team.firm.pk)
         union = selectors.new_matches(scope, draws=history, today=NOW.date(), per_round=4, compound=True)
@@ -292,6 +292,21 @@ def test_latest_round_of_each_type_with_clients_at_or_above_the_cut_off(client, 
         (cec.pk, 2, False), (pnp.pk, 0, False), (fsw.pk, 3, True)]
     firm = get(client, team.claire, scope="firm").context["rounds"]
     assert [r.at_or_above for r in firm] == [3, 0, 4]
+
+
+def test_the_latest_rounds_are_those_of_the_history_page_over_the_real_feed():
+    """The window function picks, per type and category, the round draws.selectors.latest_by_kind picks."""
+    from pathlib import Path
+
+    from draws import selectors as draw_selectors
+    from draws.services import import_ircc_rounds
+
+    feed = Path(__file__).resolve().parents[2] / "draws" / "data" / "ircc-rounds-full.json"
+    import_ircc_rounds(feed.read_bytes(), today=NOW.date())
+    shown = selectors.latest_rounds(selectors.rounds_shown(today=NOW.date()), today=NOW.date())
+    expected = draw_selectors.latest_by_kind(draw_selectors.all_draws())
+    assert [r.draw.round_number for r in shown] == [d.round_number for d in expected]
+    assert len(shown) >= 12
 
 
 def test_the_histogram_counts_active_clients_per_band_in_the_database(client, team):

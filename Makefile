@@ -55,3 +55,9 @@ bench: install-dev
 
 load: install-dev
 	BIN=$(BIN) ops/load.sh
+
+# Fault drills (ops/tests/test_drills.py): kill workers, stop Redis and SMTP, drop the database
+# connection; each prints what it did and what it found. They also run as part of `make test`.
+drills: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/python -m pytest -m drill -v -s

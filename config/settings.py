@@ -154,6 +154,9 @@ MIDDLEWARE += [
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each audited change
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+# A lost database connection: a clean 503 page, never a 500 (ops/middleware.py); axes stays last.
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+                  "ops.middleware.DatabaseUnavailableMiddleware")
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["clients.permissions.role_context"]
 
 # Login throttling (django-axes): N failures for one username from one address lock that pair

@@ -375,8 +375,14 @@ class SpouseFactFormSet(FactFormSet):
     of_spouse = True
 
 
+# Rows per kind of fact: far above any real profile. Also the cap on a posted TOTAL_FORMS (Django's
+# default is 2,000 forms, and a POST claiming 10,000 jobs took over a minute to answer).
+MAX_FACT_ROWS = 50
+
+
 def _formset(model, form, base, *, extra: int):
-    return inlineformset_factory(Client, model, form=form, formset=base, extra=extra, can_delete=True)
+    return inlineformset_factory(Client, model, form=form, formset=base, extra=extra, can_delete=True,
+                                 max_num=MAX_FACT_ROWS, absolute_max=MAX_FACT_ROWS, validate_max=True)
 
 
 class ClientProfileForms:

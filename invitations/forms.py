@@ -98,4 +98,6 @@ class BaseItemTypeFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Two documents have the same name; give each its own."))
 
 
-ItemTypeFormSet = forms.formset_factory(ItemTypeForm, formset=BaseItemTypeFormSet, extra=1)
+# At most 60 document types (a posted TOTAL_FORMS above it is refused, not built into 2,000 forms).
+ItemTypeFormSet = forms.formset_factory(ItemTypeForm, formset=BaseItemTypeFormSet, extra=1,
+                                        max_num=60, absolute_max=60, validate_max=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,7 +69,7 @@ def _back(request: HttpRequest, client: Client) -> HttpResponse:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # not redirect(): a bare word would be tried as a view name
     return redirect(reverse("clients:detail", args=[client.pk]) + "#ita")
 
 

@@ -6,13 +6,18 @@
 
 `fixed` is a valid POST the fuzzed fields are laid over, so each example breaks a few fields
 of an otherwise good submission (the deepest code paths), not just the first validator.
+`strategies` replaces the hostile values of some fields (e.g. an uploaded file:
+``{"file": hostile_uploads(...)}``). Runs are derandomized: the same examples on every run and
+in CI, so a failure seen once is seen again.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,6 +57,22 @@ def hostile_values() -> st.SearchStrategy:
     )
 
 
+def hostile_uploads(name: str = "upload.json", valid: Sequence[bytes] = ()) -> st.SearchStrategy:
+    """An uploaded file: random bytes, broken or odd JSON, or a `valid` document cut short."""
+    documents = st.one_of(
+        st.binary(max_size=2000),
+        st.sampled_from([b"", b"{", b"[]", b"null", b"{}", b'{"rounds": 1}', b'{"rounds": [1, "x", null]}',
+                         b"\xff\xfe\x00\x00", b'{"rounds": [{}]}', b"[" * 5000 + b"]" * 5000]),
+        st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=10), kids,
+                                                                               max_size=4),
+                     max_leaves=12).map(lambda v: json.dumps(v).encode()),
+        *([st.sampled_from(list(valid)).flatmap(
+            lambda doc: st.integers(0, len(doc)).map(lambda n: doc[:n]))] if valid else []),
+    )
+    return documents.map(lambda content: SimpleUploadedFile(name, content, content_type="application/json"))
+
+
 def table_counts(app_labels: Iterable[str] = PROJECT_APPS) -> dict[str, int]:
     """Row count of every model (historical tables included) of the installed `app_labels`."""
     installed = {c.label for c in apps.get_app_configs()}
@@ -70,6 +91,7 @@ def fuzz_form_post(
     fixed: dict | None = None,
     max_examples: int = 60,
     app_labels: Iterable[str] = PROJECT_APPS,
+    strategies: dict[str, st.SearchStrategy] | None = None,
 ) -> dict[int, int]:
     """POST hostile values of `field_names` (over `fixed`) to `url`, many times.
 
@@ -79,10 +101,11 @@ def fuzz_form_post(
     """
     statuses: dict[int, int] = {}
     app_labels = tuple(app_labels)
+    chosen = {name: (strategies or {}).get(name, hostile_values()) for name in field_names}
 
-    @settings(max_examples=max_examples, deadline=None, database=None,
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(values=st.fixed_dictionaries({name: hostile_values() for name in field_names}))
+    @given(values=st.fixed_dictionaries(chosen))
     def run(values: dict) -> None:
         data = {**(fixed or {}), **values}
         # A savepoint per example: examples stay independent, and a database error in the view
@@ -104,7 +127,7 @@ def fuzz_get(client, url: str, param_names: Sequence[str], *, max_examples: int 
     """GET `url` with hostile query parameters; every answer is below 500."""
     statuses: dict[int, int] = {}
 
-    @settings(max_examples=max_examples, deadline=None, database=None,
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(values=st.fixed_dictionaries({name: hostile_values() for name in param_names}))
     def run(values: dict) -> None:

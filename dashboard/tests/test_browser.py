@@ -145,8 +145,13 @@ def test_a_consultant_reads_the_dashboard_and_dismisses_an_alert(page, firm_with
     page.locator("#dash-scope a", has_text="Whole firm").click()
     page.wait_for_function("() => window.Chart && Chart.getChart('dash-crs-chart') !== undefined")
     assert page.url.endswith("?scope=firm")
-    assert "Sara Chen" in page.locator("#dash-matches").inner_text()  # a colleague's clients now show
+    assert page.locator('#dash-matches .dash-initials[title="Sara Chen"]').count() > 0  # a colleague's
     assert screenshot(page, "dashboard-firm").stat().st_size > 50_000
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, "dashboard-firm-wide")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.locator("#language-switcher button[value=fr]").click()
+    page.wait_for_function("() => window.Chart && Chart.getChart('dash-crs-chart') !== undefined")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    screenshot(page, "dashboard-firm-fr")
     assert problems == []  # no CSP violation, no script error

@@ -24,6 +24,7 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 $(MESSAGES_IGNORE); \
 	else echo "WARNING: msgfmt (GNU gettext) is not installed: the French interface is not compiled and every page stays in English. Install it (apt-get install gettext) and run make demo again." >&2; fi
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -276,6 +276,17 @@ def test_the_dismiss_button_posts_to_the_alert_and_comes_back_to_the_same_view(c
     assert get(client, team.claire, scope="firm").context["alerts"].rows == []
 
 
+def test_the_dismiss_button_shows_only_to_roles_that_may_dismiss(client, team, monkeypatch):
+    from clients import permissions
+
+    a = alert(client_of(team.firm, team.claire))
+    action = reverse("eligibility:dismiss_alert", args=[a.pk])
+    assert action in get(client, team.assistant).content.decode()
+    monkeypatch.setitem(permissions.ROLE_ACTIONS, "assistant", frozenset({permissions.VIEW_CLIENTS}))
+    html = get(client, team.assistant).content.decode()
+    assert f'id="alert-{a.pk}"' in html and action not in html
+
+
 # --- latest rounds, the histogram and the cut-offs --------------------------------------------------
 
 def test_latest_round_of_each_type_with_clients_at_or_above_the_cut_off(client, team):

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -116,18 +115,17 @@ def test_the_command_exits_2_with_the_message_on_stderr(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_the_full_feed_imports_all_435_rounds_in_well_under_two_seconds():
-    started = time.perf_counter()
-    out, err = _import(FULL)
-    elapsed = time.perf_counter() - started
+def test_the_full_feed_imports_all_435_rounds_in_bulk(django_assert_max_num_queries):
+    # Speed is measured by `manage.py bench` (import_full_feed_s), not by a timed test; here the
+    # import must stay bulk: a bounded number of queries for 435 rounds.
+    with django_assert_max_num_queries(40):
+        out, err = _import(FULL)
     assert out.strip() == "435 rounds read, 435 added, 0 updated, 0 unchanged"
     assert Draw.objects.count() == 435
-    assert elapsed < 1.0, f"full import took {elapsed:.2f}s"
     assert "Round 357: drawDateTime says 2025-07-12" in err  # the one date quirk, reported
-    started = time.perf_counter()
-    out, _err = _import(FULL)
+    with django_assert_max_num_queries(40):
+        out, _err = _import(FULL)
     assert out.strip() == "435 rounds read, 0 added, 0 updated, 435 unchanged"
-    assert time.perf_counter() - started < 1.0
 
 
 def test_an_unmapped_name_is_imported_as_other_and_warned_by_round_number(tmp_path):

@@ -185,7 +185,7 @@ class DrawMatch(models.Model):
     class Meta:
         ordering = ["-draw__drawn_on", "-crs"]
         constraints = [models.UniqueConstraint(fields=["draw", "client"], name="drawmatch_once_per_client")]
-        indexes = [models.Index(fields=["firm", "draw"])]
+        indexes = [models.Index(fields=["firm", "draw", "-crs"], name="drawmatch_firm_draw_crs")]
         verbose_name = _("round match")
         verbose_name_plural = _("round matches")
 

@@ -33,7 +33,6 @@ from tests.world import World
 pytestmark = pytest.mark.django_db
 
 SAMPLE_ROUNDS = Path(__file__).resolve().parents[1] / "draws" / "data" / "ircc-rounds-sample.json"
-REFUSED = {200, 400, 403, 404, 405, 413}  # the page again with messages, or a 4xx
 
 
 def _login(client, world: World, role: str = "consultant"):
@@ -142,7 +141,7 @@ def test_record_invitation_survives_hostile_input(client, world):
     statuses = fuzz_form_post(client, url, ["issued_at", "draw", "next"], fixed=base, max_examples=25,
                               strategies={"draw": draws})
     assert set(statuses) <= {302, 400}
-    assert 302 in statuses or 400 in statuses
+    assert statuses.get(400)  # hostile dates and rounds are refused with a message
 
 
 def test_invitation_status_survives_hostile_input(client, world):
@@ -244,7 +243,6 @@ def test_ircc_import_survives_hostile_files(client, world):
     _login(client, world, "staff")
     url = reverse("admin:draws_draw_import")
     sample = SAMPLE_ROUNDS.read_bytes()
-    doc = json.loads(sample)
     broken = []
     for key, value in (("drawCRS", "-1"), ("drawDate", "9999-12-31"), ("drawDate", "0001-01-01"),
                        ("drawSize", "1e309"), ("drawNumber", "<script>alert(1)</script>"), ("dd1", None),
@@ -256,7 +254,7 @@ def test_ircc_import_survives_hostile_files(client, world):
     before = Draw.objects.count()
     statuses = fuzz_form_post(client, url, ["file"], max_examples=30, strategies={"file": files})
     assert set(statuses) <= {302, 400}
-    assert 400 in statuses and doc["rounds"]
+    assert statuses.get(400)  # each problem named, "Nothing was imported."
     assert Draw.objects.count() == before
 
 

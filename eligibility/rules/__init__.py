@@ -9,6 +9,14 @@ Public entry points (see each module's docstring for the rules and decisions):
     as_of_from_json(data, *, default) -> date                   raises SpecError
     what_if(facts, *, as_of, categories) -> list[WhatIf]
     score_changes_ahead(facts, *, as_of, categories, horizon_days=365) -> list[ScoreChange]
+
+Speed (the nightly refresh assesses every client): assess() derives once and shares it with the
+programs and categories; the facts' jobs are grouped once per part; objects are built without
+re-validating values valid by construction (unchecked.py); pure, immutable results are
+remembered in small bounded memos (CLB conversions, LanguageLevels, proof-of-funds texts, and
+category results that depend only on the rule, the date, whether a program is met and the French
+reason). met_on jumps to the day the experience is reached (work.accrual_date) and re-checks the
+program once. Every result is checked against eligibility/tests/data/assess_golden.json.
 """
 
 from .assess import Assessment, assess, assess_json, facts_from_json

@@ -12,7 +12,7 @@ from .categories import CategoryResult, category_results
 from .clb import clb_for
 from .crs import CrsResult, crs_score
 from .dates import add_years
-from .derive import Derived, derive
+from .derive import Derived, derive_scored
 from .facts import (
     ABILITIES,
     EDUCATION_LEVELS,
@@ -29,6 +29,7 @@ from .facts import (
 )
 from .programs import ProgramResults, program_results
 from .spec import SpecError
+from .unchecked import unchecked
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 
@@ -60,10 +61,14 @@ class Assessment:
         }
 
 
+_assessment = unchecked(Assessment)  # built without its frozen __init__ (unchecked.py)
+
+
 def assess(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = ()) -> Assessment:
     """Assess facts on as_of: CRS (rules in force then), FSW/CEC/FSTP, categories in force."""
-    d = derive(facts, as_of=as_of)
-    crs = crs_score(d.profile, as_of=as_of)
+    d, crs = derive_scored(facts, as_of)
+    if crs is None:
+        crs = crs_score(d.profile, as_of=as_of)
     programs = program_results(facts, as_of=as_of, derived=d)
     cats = category_results(facts, as_of=as_of, categories=categories, programs=programs, derived=d)
     warnings = list(d.warnings)
@@ -78,7 +83,7 @@ def assess(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = ()
                 f"the Express Entry profile submitted on "
                 f"{facts.profile_submitted_on.isoformat()} expired on {expiry.isoformat()}"
             )
-    return Assessment(as_of, crs, d, programs, tuple(cats), tuple(warnings))
+    return _assessment(as_of, crs, d, programs, tuple(cats), tuple(warnings))
 
 
 # --- JSON input -------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any
 from .derive import Derived, derive
 from .facts import ABILITIES, CategoryRule, Facts, Job
 from .programs import ProgramResults, program_results
+from .unchecked import unchecked
 from .work import (
     HOURS_PER_MONTH,
     HOURS_PER_YEAR,
@@ -81,27 +82,99 @@ def in_force(rule: CategoryRule, as_of: date) -> bool:
     )
 
 
+# CategoryResult is built without its frozen __init__ in the hot path (unchecked.py).
+_category = unchecked(CategoryResult)
+
+
 def _canadian(job: Job) -> bool:
     return job.country == "CA" and job.paid and not job.self_employed and not job.full_time_student
 
 
-def _occupation(rule: CategoryRule, facts: Facts, as_of: date, applied: str):
+class _Work:
+    """What every category of one facts/date reads, computed once: the jobs grouped by NOC,
+    their hours in the 3-year window (remembered per NOC and kind), the occupation rule in
+    force, whether any program is met and the French-language result.
+
+    paid: paid jobs by NOC; canadian: paid jobs in Canada, not self-employed, not as a full-time
+    student (canadian_experience_2026); both in the facts' order.
+    """
+
+    __slots__ = ("paid", "canadian", "start", "end", "occupation_rule", "any_program", "derived",
+                 "_hours", "_french")  # fmt: skip
+
+    def __init__(self, facts: Facts, as_of: date, programs: ProgramResults, derived: Derived):
+        paid: dict[str, list[Job]] = {}
+        canadian: dict[str, list[Job]] = {}
+        for j in facts.work_history:
+            if j.paid:
+                paid.setdefault(j.noc, []).append(j)
+                if _canadian(j):
+                    canadian.setdefault(j.noc, []).append(j)
+        self.paid = paid
+        self.canadian = canadian
+        self.start, self.end = window(as_of, CATEGORY_WINDOW_YEARS)
+        self.occupation_rule = (
+            "occupation_2026" if as_of >= OCCUPATION_2026_FROM else "occupation_2023_2025"
+        )
+        self.any_program = programs.any_eligible
+        self.derived = derived
+        self._hours: dict[tuple[str, str], float] = {}
+        self._french: tuple[bool, str] | None = None
+
+    def hours(self, kind: str, noc: str) -> float:
+        """kind "continuous" (longest continuous span of paid work), "paid" or "canadian"."""
+        key = (kind, noc)
+        h = self._hours.get(key)
+        if h is None:
+            if kind == "continuous":
+                h = best_continuous_hours(self.paid[noc], self.start, self.end)
+            else:
+                jobs = self.paid[noc] if kind == "paid" else self.canadian[noc]
+                h = fte_hours(jobs, self.start, self.end)
+            self._hours[key] = h
+        return h
+
+    def french(self) -> tuple[bool, str]:
+        """(met, reason) of the French-language category."""
+        if self._french is None:
+            derived = self.derived
+            french = [t for t in derived.valid_tests if t.language == "fr"]
+            if any(all(getattr(t.levels, a) >= 7 for a in ABILITIES) for t in french):
+                self._french = True, "NCLC 7 or higher in all four abilities"
+            elif not french:
+                self._french = (
+                    False,
+                    "no valid TEF Canada or TCF Canada result (NCLC 7 needed in all four abilities)",
+                )
+            else:
+                t = derived.french or max(french, key=lambda x: min(x.clb().values()))
+                shown = "/".join(str(v) for v in t.clb().values())
+                self._french = (
+                    False,
+                    f"NCLC 7 needed in all four abilities (best valid result NCLC {shown})",
+                )
+        return self._french
+
+
+def _occupation(rule: CategoryRule, work: _Work, applied: str):
     """(qualifies, best noc, months, reasons) for an occupation rule."""
-    start, end = window(as_of, CATEGORY_WINDOW_YEARS)
     if applied == "canadian_experience_2026":
-        keep, where = _canadian, " in Canada"
+        groups, kind, where = work.canadian, "canadian", " in Canada"
     else:
-        keep, where = (lambda j: j.paid), ""
-    by: dict[str, list[Job]] = {}
-    for j in facts.work_history:
-        if j.noc in rule.nocs and keep(j):
-            by.setdefault(j.noc, []).append(j)
+        groups, kind, where = work.paid, "paid", ""
+    listed = rule.nocs
+    nocs = [n for n in groups if n in listed]
+    if not nocs:  # months(0.0) is 0.0
+        return False, None, 0.0, [f"no paid work{where} in a listed occupation in the last 3 years"]
     continuous = applied == "occupation_2023_2025"
+    if continuous:
+        kind = "continuous"
     needed = 6 * HOURS_PER_MONTH if continuous else HOURS_PER_YEAR
     best_noc, best = None, 0.0
-    for noc in sorted(by):
-        jobs = by[noc]
-        h = best_continuous_hours(jobs, start, end) if continuous else fte_hours(jobs, start, end)
+    if len(nocs) > 1:
+        nocs.sort()
+    for noc in nocs:
+        h = work.hours(kind, noc)
         if h > best + 1e-9:
             best_noc, best = noc, h
     m = months(best, CATEGORY_WINDOW_YEARS)
@@ -120,35 +193,56 @@ def _occupation(rule: CategoryRule, facts: Facts, as_of: date, applied: str):
     return best + 1e-6 >= needed, best_noc, m, [text]
 
 
+_EXPERIENCE_RULES = frozenset({"occupation_2023_2025", "occupation_2026", "canadian_experience_2026"})
+_NO_PROGRAM = "not eligible for FSW, CEC or FSTP (category draws also require a program)"
+_UNCONFIRMED_NOTE = "the occupation list used is unconfirmed; check it on canada.ca"
+
+
 def category_result(
     rule: CategoryRule, facts: Facts, *, as_of: date, programs: ProgramResults, derived: Derived
 ) -> CategoryResult:
     """One category's result (see module doc)."""
+    return _category_result(rule, _Work(facts, as_of, programs, derived))
+
+
+# Results that depend on nothing but the rule, the experience rule applied, whether a program
+# is met and the French-language reason (no listed occupation worked, unconfirmed list, military,
+# unknown rule, the French category) are immutable and the same for many clients: they are
+# remembered per rule object (held, so its id cannot be reused while remembered).
+_SHARED: dict[tuple[int, str, bool, str], tuple[CategoryRule, CategoryResult]] = {}
+_SHARED_MAX = 10_000
+
+
+def _category_result(rule: CategoryRule, work: _Work) -> CategoryResult:
     applied = rule.experience_rule
     if applied in OCCUPATION_RULES:
-        applied = "occupation_2026" if as_of >= OCCUPATION_2026_FROM else "occupation_2023_2025"
+        applied = work.occupation_rule
+    variant = ""
+    if applied in _EXPERIENCE_RULES:
+        if rule.nocs:
+            groups = work.canadian if applied == "canadian_experience_2026" else work.paid
+            listed = rule.nocs
+            for noc in groups:
+                if noc in listed:  # worked in a listed occupation: hours decide
+                    return _build(rule, work, applied)
+    elif applied == "language":
+        variant = work.french()[1]
+    key = (id(rule), applied, work.any_program, variant)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    result = _build(rule, work, applied)
+    if len(_SHARED) >= _SHARED_MAX:
+        _SHARED.clear()
+    _SHARED[key] = (rule, result)
+    return result
+
+
+def _build(rule: CategoryRule, work: _Work, applied: str) -> CategoryResult:
     occupation: str | None = None
     m: float | None = None
-    notes: list[str] = []
-    if applied == "language":
-        french = [t for t in derived.valid_tests if t.language == "fr"]
-        if any(all(getattr(t.levels, a) >= 7 for a in ABILITIES) for t in french):
-            met, reasons = True, ["NCLC 7 or higher in all four abilities"]
-        elif not french:
-            met, reasons = (
-                False,
-                ["no valid TEF Canada or TCF Canada result (NCLC 7 needed in all four abilities)"],
-            )
-        else:
-            t = derived.french or max(french, key=lambda x: min(x.clb().values()))
-            shown = "/".join(str(v) for v in t.clb().values())
-            met, reasons = (
-                False,
-                [f"NCLC 7 needed in all four abilities (best valid result NCLC {shown})"],
-            )
-    elif applied == "skilled_military_2026":
-        met, reasons, m = False, ["requires a Canadian Armed Forces job offer (not recorded)"], 0.0
-    elif applied in ("occupation_2023_2025", "occupation_2026", "canadian_experience_2026"):
+    note = None
+    if applied in _EXPERIENCE_RULES:
         if not rule.nocs:
             met, m = False, 0.0
             reasons = [
@@ -156,15 +250,22 @@ def category_result(
                 "cannot be judged"
             ]
         else:
-            met, occupation, m, reasons = _occupation(rule, facts, as_of, applied)
+            met, occupation, m, reasons = _occupation(rule, work, applied)
             if rule.list_unconfirmed:
-                notes.append("the occupation list used is unconfirmed; check it on canada.ca")
+                note = _UNCONFIRMED_NOTE
+    elif applied == "language":
+        met, reason = work.french()
+        reasons = [reason]
+    elif applied == "skilled_military_2026":
+        met, reasons, m = False, ["requires a Canadian Armed Forces job offer (not recorded)"], 0.0
     else:
         met, reasons = False, [f"unknown experience rule {rule.experience_rule!r}"]
-    if not programs.any_eligible:
+    if not work.any_program:
         met = False
-        reasons.append("not eligible for FSW, CEC or FSTP (category draws also require a program)")
-    return CategoryResult(rule.slug, met, occupation, m, tuple(reasons + notes), applied, rule.name)
+        reasons.append(_NO_PROGRAM)
+    if note is not None:
+        reasons.append(note)
+    return _category(rule.slug, met, occupation, m, tuple(reasons), applied, rule.name)
 
 
 def category_results(
@@ -178,8 +279,77 @@ def category_results(
     """Results for every category in force on as_of, in the order given."""
     d = derived or derive(facts, as_of=as_of)
     p = programs or program_results(facts, as_of=as_of, derived=d)
-    return [
-        category_result(r, facts, as_of=as_of, programs=p, derived=d)
-        for r in categories
-        if in_force(r, as_of)
-    ]
+    work = _Work(facts, as_of, p, d)
+    rules, listed, has_language = _plan(categories)
+    for noc in work.paid:
+        if noc in listed:  # worked in a listed occupation of some category: compute them all
+            return _results(rules, work, as_of)
+    # Otherwise every result depends only on the date, whether a program is met and the French
+    # reason: the whole list is remembered for that combination.
+    variant = work.french()[1] if has_language else ""
+    key = (id(categories), as_of, work.any_program, variant)
+    hit = _LISTS.get(key)
+    if hit is not None and hit[0] is rules:
+        return list(hit[1])
+    out = _results(rules, work, as_of)
+    if len(_LISTS) >= _SHARED_MAX:
+        _LISTS.clear()
+    _LISTS[key] = (rules, tuple(out))
+    return out
+
+
+# category_results() remembers, per categories sequence (by id, checked against a copy of its
+# items), the NOCs listed by any occupation category and whether a language category is there,
+# and, per (sequence, date, program met, French reason), the results of clients who worked in
+# none of those NOCs. A changed sequence gets a new plan, so stale results are never returned.
+_PLANS: dict[int, tuple[tuple[CategoryRule, ...], frozenset[str], bool]] = {}
+_LISTS: dict[tuple[int, date, bool, str], tuple[tuple[CategoryRule, ...], tuple[CategoryResult, ...]]] = {}
+
+
+def _plan(categories: Sequence[CategoryRule]) -> tuple[tuple[CategoryRule, ...], frozenset[str], bool]:
+    rules = tuple(categories)
+    plan = _PLANS.get(id(categories))
+    if plan is not None and plan[0] == rules:
+        return plan
+    listed = frozenset(
+        noc
+        for r in rules
+        if r.experience_rule in _EXPERIENCE_RULES  # (OCCUPATION_RULES are among them)
+        for noc in r.nocs
+    )
+    plan = (rules, listed, any(r.experience_rule == "language" for r in rules))
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[id(categories)] = plan
+    return plan
+
+
+def _results(rules: tuple[CategoryRule, ...], work: _Work, as_of: date) -> list[CategoryResult]:
+    """Every category in force on as_of, in order (_category_result(), inlined)."""
+    occupation_rule, any_program = work.occupation_rule, work.any_program
+    paid, canadian = work.paid, work.canadian
+    shared = _SHARED
+    out = []
+    for r in rules:
+        if as_of < r.effective_from or (r.effective_to is not None and as_of > r.effective_to):
+            continue
+        applied = r.experience_rule
+        if applied in OCCUPATION_RULES:
+            applied = occupation_rule
+        variant = ""
+        if applied in _EXPERIENCE_RULES:
+            listed = r.nocs
+            if listed:
+                worked = False
+                for noc in canadian if applied == "canadian_experience_2026" else paid:
+                    if noc in listed:
+                        worked = True
+                        break
+                if worked:
+                    out.append(_build(r, work, applied))
+                    continue
+        elif applied == "language":
+            variant = work.french()[1]
+        hit = shared.get((id(r), applied, any_program, variant))
+        out.append(hit[1] if hit is not None and hit[0] is r else _category_result(r, work))
+    return out

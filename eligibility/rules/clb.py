@@ -151,6 +151,32 @@ def clb_for(test: str, ability: str, score: float, taken_on: date) -> int:
     return 0
 
 
+_LEVEL_CACHE: dict[tuple[str, bool, int, float], int] = {}
+
+
+def clb_levels(test: str, taken_on: date, scores: tuple[float, ...]) -> tuple[int, ...]:
+    """clb_for() of each of the four scores (ABILITIES order), memoized: the engine's hot path.
+
+    Only valid conversions are remembered (a few thousand at most: the scales are small), so an
+    invalid score raises exactly clb_for()'s ValueError, for the first invalid ability in order.
+    Scores that are not plain int/float (bool, Decimal...) always go through clb_for().
+    """
+    new_scale = test == "tef_canada" and taken_on >= TEF_NEW_SCALE_FROM
+    out = []
+    cache = _LEVEL_CACHE
+    for i, score in enumerate(scores):
+        kind = type(score)
+        key = (test, new_scale, i, score)
+        if kind is float or kind is int:
+            level = cache.get(key)
+            if level is None:
+                level = cache[key] = clb_for(test, ABILITIES[i], score, taken_on)
+        else:
+            level = clb_for(test, ABILITIES[i], score, taken_on)
+        out.append(level)
+    return tuple(out)
+
+
 def levels(test: LanguageTest) -> dict[str, int]:
     """CLB/NCLC level per ability ({"listening": 9, ...}) for a recorded test result."""
     return {a: clb_for(test.test, a, getattr(test, a), test.taken_on) for a in ABILITIES}

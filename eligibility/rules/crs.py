@@ -22,6 +22,7 @@ from .clb import TEF_NEW_SCALE_FROM, clb_for, language_of
 from .dates import age_on
 from .facts import ABILITIES, EDUCATION_LEVELS, ENGLISH_TESTS, FRENCH_TESTS, LANGUAGE_TESTS
 from .spec import SpecError
+from .unchecked import unchecked
 
 SPOUSE_STATUSES = ("none", "accompanying", "non_accompanying", "canadian")
 ARRANGED_EMPLOYMENT = ("none", "teer_00", "other")
@@ -188,6 +189,12 @@ _new_result = object.__new__
         "details",
     )
 )
+
+# The engine's own CrsProfile/SpouseProfile/LanguageLevels values are valid by construction
+# (derive.py), so it builds them without __post_init__ validation (unchecked.py).
+trusted_profile = unchecked(CrsProfile)
+trusted_spouse = unchecked(SpouseProfile)
+trusted_levels = unchecked(LanguageLevels)
 
 _FIRST = T.FIRST_LANGUAGE_BY_CLB
 _SECOND = T.SECOND_LANGUAGE_BY_CLB

@@ -27,11 +27,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .clb import PTE_CORE_ACCEPTED_FROM, TEST_VALIDITY_YEARS, clb_for, language_of
-from .crs import CrsProfile, LanguageLevels, SpouseProfile, crs_score
+from .clb import (
+    PTE_CORE_ACCEPTED_FROM,
+    TEF_NEW_SCALE_FROM,
+    TEST_VALIDITY_YEARS,
+    clb_levels,
+    language_of,
+)
+from .crs import (
+    CrsProfile,
+    CrsResult,
+    LanguageLevels,
+    crs_score,
+    trusted_levels,
+    trusted_profile,
+    trusted_spouse,
+)
 from .dates import add_years, age_on
-from .facts import ABILITIES, EDUCATION_LEVELS, Credential, Facts, Job, LanguageTest
+from .facts import EDUCATION_LEVELS, Credential, Facts, Job, LanguageTest
 from .tables import FIRST_LANGUAGE_BY_CLB, SPOUSE_LANGUAGE_BY_CLB
+from .unchecked import unchecked
 from .work import fte_hours, is_skilled, whole_years, window
 
 ECA_VALIDITY_YEARS = 5
@@ -122,6 +137,12 @@ class Derived:
         }
 
 
+# Built without their frozen __init__ in the hot path (unchecked.py), fields in order.
+_scored = unchecked(ScoredTest)
+_spouse_derived = unchecked(SpouseDerived)
+_derived = unchecked(Derived)
+
+
 def _lang_dict(t: ScoredTest | None) -> dict[str, Any] | None:
     return None if t is None else {"test": t.test, "clb": t.clb()}
 
@@ -167,6 +188,35 @@ def test_label(t: LanguageTest) -> str:
     return f"{TEST_NAMES.get(t.test, t.test)} result of {t.taken_on.isoformat()}"
 
 
+_LEVELS: dict[tuple, LanguageLevels] = {}
+_NUMBERS = frozenset({int, float})
+
+
+def scored_levels(t: LanguageTest) -> LanguageLevels:
+    """The CLB/NCLC levels of a result (ValueError if a score is off its scale).
+
+    LanguageLevels are immutable, so one object per test and scores is remembered and shared
+    (plain int/float scores only; the memo is emptied when it reaches 50,000 entries).
+    """
+    test = t.test
+    scores = (t.listening, t.reading, t.writing, t.speaking)
+    new_scale = test == "tef_canada" and t.taken_on >= TEF_NEW_SCALE_FROM
+    key = (test, new_scale, *scores)
+    levels = _LEVELS.get(key)
+    if levels is not None and (
+        type(scores[0]) in _NUMBERS
+        and type(scores[1]) in _NUMBERS
+        and type(scores[2]) in _NUMBERS
+        and type(scores[3]) in _NUMBERS
+    ):
+        return levels
+    levels = trusted_levels(test, *clb_levels(test, t.taken_on, scores), language_of(test))
+    if len(_LEVELS) >= 50_000:
+        _LEVELS.clear()
+    _LEVELS[key] = levels
+    return levels
+
+
 def valid_tests(
     tests: tuple[LanguageTest, ...], as_of: date, who: str = ""
 ) -> tuple[list[ScoredTest], list[str]]:
@@ -174,26 +224,30 @@ def valid_tests(
     ok: list[ScoredTest] = []
     warnings: list[str] = []
     for t in tests:
-        label = who + test_label(t)
-        expires = add_years(t.taken_on, TEST_VALIDITY_YEARS)
-        if t.taken_on > as_of:
-            warnings.append(f"{label} is dated after {as_of.isoformat()} and is not counted")
+        taken = t.taken_on
+        expires = add_years(taken, TEST_VALIDITY_YEARS)
+        if taken > as_of:
+            warnings.append(
+                f"{who}{test_label(t)} is dated after {as_of.isoformat()} and is not counted"
+            )
             continue
         if as_of >= expires:
             warnings.append(
-                f"{label} expired on {expires.isoformat()} (results are valid for 2 years)"
+                f"{who}{test_label(t)} expired on {expires.isoformat()} "
+                "(results are valid for 2 years)"
             )
             continue
-        if t.test == "pte_core" and t.taken_on < PTE_CORE_ACCEPTED_FROM:
-            warnings.append(f"{label} is not counted: PTE Core is accepted from 2024-01-30")
+        if t.test == "pte_core" and taken < PTE_CORE_ACCEPTED_FROM:
+            warnings.append(
+                f"{who}{test_label(t)} is not counted: PTE Core is accepted from 2024-01-30"
+            )
             continue
         try:
-            lv = {a: clb_for(t.test, a, getattr(t, a), t.taken_on) for a in ABILITIES}
-            levels = LanguageLevels(test=t.test, language=language_of(t.test), **lv)
+            levels = scored_levels(t)
         except ValueError as exc:
-            warnings.append(f"{label} is not counted: {exc}")
+            warnings.append(f"{who}{test_label(t)} is not counted: {exc}")
             continue
-        ok.append(ScoredTest(t, levels, expires))
+        ok.append(_scored(t, levels, expires))
     return ok, warnings
 
 
@@ -205,13 +259,23 @@ def _first_points(lv: LanguageLevels, spouse: int = 0) -> int:
 def _best(tests: list[ScoredTest], points) -> ScoredTest | None:
     if not tests:
         return None
-    return max(
-        tests, key=lambda t: (points(t.levels), sum(t.levels.as_dict().values()), t.source.taken_on)
-    )
+    if len(tests) == 1:
+        return tests[0]
+
+    def key(t: ScoredTest) -> tuple:
+        lv = t.levels
+        return (
+            points(lv),
+            lv.listening + lv.reading + lv.writing + lv.speaking,
+            t.source.taken_on,
+        )
+
+    return max(tests, key=key)
 
 
 def _spouse_points(lv: LanguageLevels) -> int:
-    return sum(SPOUSE_LANGUAGE_BY_CLB[v] for v in lv.as_dict().values())
+    tab = SPOUSE_LANGUAGE_BY_CLB
+    return tab[lv.listening] + tab[lv.reading] + tab[lv.writing] + tab[lv.speaking]
 
 
 # --- education --------------------------------------------------------------------------------
@@ -230,23 +294,23 @@ def counted_credentials(
         if c.completed_on is not None and c.completed_on > as_of:
             continue
         if not c.canadian and c.level != "none":
-            name = f"{who}foreign {LEVEL_NAMES[c.level]} credential"
             if c.eca_on is None:
                 warnings.append(
-                    f"{name}: no ECA date recorded; counted as if assessed "
-                    "(an ECA less than 5 years old is required)"
+                    f"{who}foreign {LEVEL_NAMES[c.level]} credential: no ECA date recorded; "
+                    "counted as if assessed (an ECA less than 5 years old is required)"
                 )
             elif c.eca_on > as_of:
                 warnings.append(
-                    f"{name}: ECA dated {c.eca_on.isoformat()} is after "
-                    f"{as_of.isoformat()}; not counted"
+                    f"{who}foreign {LEVEL_NAMES[c.level]} credential: ECA dated "
+                    f"{c.eca_on.isoformat()} is after {as_of.isoformat()}; not counted"
                 )
                 continue
             else:
                 expires = add_years(c.eca_on, ECA_VALIDITY_YEARS)
                 if as_of >= expires:
                     warnings.append(
-                        f"{name}: ECA expired on {expires.isoformat()} (valid 5 years); not counted"
+                        f"{who}foreign {LEVEL_NAMES[c.level]} credential: ECA expired on "
+                        f"{expires.isoformat()} (valid 5 years); not counted"
                     )
                     continue
         out.append(c)
@@ -313,22 +377,31 @@ def _spouse(facts: Facts, as_of: date, warnings: list[str]) -> SpouseDerived | N
         warnings.extend(wt)
     best = _best(tests, _spouse_points)
     start, end = window(as_of, 100)
-    return SpouseDerived(
-        status=status,
-        education=highest_education(creds),
-        canadian_education=canadian_education_level(creds),
-        language=best,
-        canadian_work_years=whole_years(canadian_work_hours(sp.work_history, as_of)),
-        canadian_work_hours_ever=fte_hours(
-            [j for j in sp.work_history if j.country == "CA" and j.paid and not j.self_employed],
-            start,
-            end,
-        ),
+    cdn_start, _ = window(as_of, CRS_WORK_WINDOW_YEARS)
+    cdn_jobs, ever_jobs = [], []
+    for j in sp.work_history:
+        if j.country == "CA" and j.paid and not j.self_employed:
+            ever_jobs.append(j)
+            if not j.full_time_student and is_skilled(j.noc):
+                cdn_jobs.append(j)
+    return _spouse_derived(
+        status,
+        highest_education(creds),
+        canadian_education_level(creds),
+        best,
+        whole_years(fte_hours(cdn_jobs, cdn_start, end)) if cdn_jobs else 0,
+        fte_hours(ever_jobs, start, end) if ever_jobs else 0.0,
     )
 
 
 def derive(facts: Facts, *, as_of: date) -> Derived:
     """All derived values as of a date (see module doc)."""
+    return derive_scored(facts, as_of)[0]
+
+
+def derive_scored(facts: Facts, as_of: date) -> tuple[Derived, CrsResult | None]:
+    """derive(), and the CRS of its profile when choosing the language results needed it
+    (None when there was a single candidate: the caller scores it)."""
     warnings: list[str] = []
     age = age_on(facts.date_of_birth, as_of)
     spouse = _spouse(facts, as_of, warnings)
@@ -342,82 +415,117 @@ def derive(facts: Facts, *, as_of: date) -> Derived:
 
     tests, w = valid_tests(facts.language_tests, as_of)
     warnings.extend(w)
-    cdn_hours = canadian_work_hours(facts.work_history, as_of)
-    foreign_hours = foreign_work_hours(facts.work_history, as_of)
+    start, end = window(as_of, CRS_WORK_WINDOW_YEARS)
+    cdn_jobs, foreign_jobs = [], []
+    for j in facts.work_history:
+        if j.paid and is_skilled(j.noc):
+            if j.country != "CA":
+                foreign_jobs.append(j)
+            elif not j.self_employed and not j.full_time_student:
+                cdn_jobs.append(j)
+    cdn_hours = fte_hours(cdn_jobs, start, end) if cdn_jobs else 0.0
+    foreign_hours = fte_hours(foreign_jobs, start, end) if foreign_jobs else 0.0
+    cdn_years = whole_years(cdn_hours)
+    foreign_years = whole_years(foreign_hours)
     ae = arranged_employment(facts)
 
     sp_profile = None
     if spouse is not None and spouse_status == "accompanying":
-        sp_profile = SpouseProfile(
-            education=spouse.education,
-            language=spouse.language.levels if spouse.language else None,
-            canadian_work_years=spouse.canadian_work_years,
+        sp_profile = trusted_spouse(
+            spouse.education,
+            spouse.language.levels if spouse.language else None,
+            spouse.canadian_work_years,
         )
+    certificate = facts.certificate_of_qualification is not None
+    capped_age = min(age, 150)
 
     def build(first: ScoredTest | None, second: ScoredTest | None) -> CrsProfile:
-        return CrsProfile(
-            age=min(age, 150),
-            spouse_status=spouse_status,
-            education=education,
-            first_language=first.levels if first else None,
-            second_language=second.levels if second else None,
-            canadian_work_years=whole_years(cdn_hours),
-            foreign_work_years=whole_years(foreign_hours),
-            certificate_of_qualification=facts.certificate_of_qualification is not None,
-            provincial_nomination=facts.provincial_nomination,
-            arranged_employment=ae,
-            canadian_education=cdn_edu,
-            sibling_in_canada=facts.sibling_in_canada,
-            spouse=sp_profile,
+        return trusted_profile(
+            capped_age,
+            spouse_status,
+            education,
+            first.levels if first else None,
+            second.levels if second else None,
+            cdn_years,
+            foreign_years,
+            certificate,
+            facts.provincial_nomination,
+            ae,
+            cdn_edu,
+            facts.sibling_in_canada,
+            sp_profile,
         )
 
     # Every combination of one result per language, in both designations: the highest total
     # wins (then the higher first-language points, English first, the newer results).
-    english_tests: list[ScoredTest | None] = [t for t in tests if t.language == "en"] or [None]
-    french_tests: list[ScoredTest | None] = [t for t in tests if t.language == "fr"] or [None]
-    best_key = None
-    first = second = None
-    profile = None
-    for en in english_tests:
-        for fr in french_tests:
-            orders = (
-                [(en, fr), (fr, en)] if en is not None and fr is not None else [(en or fr, None)]
-            )
-            for a, b in orders:
-                candidate = build(a, b)
-                key = (
-                    crs_score(candidate, as_of=as_of).total,
-                    _first_points(a.levels, s) if a is not None else -1,
-                    a is not None and a.language == "en",
-                    a.source.taken_on if a is not None else date.min,
-                    b.source.taken_on if b is not None else date.min,
+    english_tests: list[ScoredTest | None] = []
+    french_tests: list[ScoredTest | None] = []
+    for t in tests:
+        (english_tests if t.levels.language == "en" else french_tests).append(t)
+    if len(english_tests) + len(french_tests) <= 1:  # a single candidate: nothing to compare
+        first = english_tests[0] if english_tests else french_tests[0] if french_tests else None
+        second = None
+        profile = build(first, None)
+        crs = None
+    else:
+        english_tests = english_tests or [None]
+        french_tests = french_tests or [None]
+        best_key = None
+        first = second = None
+        profile = None
+        for en in english_tests:
+            for fr in french_tests:
+                orders = (
+                    [(en, fr), (fr, en)]
+                    if en is not None and fr is not None
+                    else [(en or fr, None)]
                 )
-                if best_key is None or key > best_key:
-                    best_key, first, second, profile = key, a, b, candidate
-    english = next((t for t in (first, second) if t is not None and t.language == "en"), None)
-    french = next((t for t in (first, second) if t is not None and t.language == "fr"), None)
+                for a, b in orders:
+                    candidate = build(a, b)
+                    scored = crs_score(candidate, as_of=as_of)
+                    key = (
+                        scored.total,
+                        _first_points(a.levels, s) if a is not None else -1,
+                        a is not None and a.language == "en",
+                        a.source.taken_on if a is not None else date.min,
+                        b.source.taken_on if b is not None else date.min,
+                    )
+                    if best_key is None or key > best_key:
+                        best_key, first, second, profile, crs = key, a, b, candidate, scored
+    english = french = None
+    if first is not None:
+        if first.levels.language == "en":
+            english = first
+        else:
+            french = first
+    if second is not None:
+        if second.levels.language == "en":
+            english = english or second
+        else:
+            french = french or second
 
-    return Derived(
-        as_of=as_of,
-        age=age,
-        spouse_status=spouse_status,
-        education=education,
-        canadian_education=cdn_edu,
-        counted_credentials=tuple(creds),
-        canadian_work_years=profile.canadian_work_years,
-        foreign_work_years=profile.foreign_work_years,
-        canadian_work_hours=cdn_hours,
-        foreign_work_hours=foreign_hours,
-        english=english,
-        french=french,
-        first_language=first,
-        second_language=second,
-        valid_tests=tuple(tests),
-        spouse=spouse,
-        arranged_employment=ae,
-        profile=profile,
-        warnings=tuple(warnings),
+    derived = _derived(
+        as_of,
+        age,
+        spouse_status,
+        education,
+        cdn_edu,
+        tuple(creds),
+        profile.canadian_work_years,
+        profile.foreign_work_years,
+        cdn_hours,
+        foreign_hours,
+        english,
+        french,
+        first,
+        second,
+        tuple(tests),
+        spouse,
+        ae,
+        profile,
+        tuple(warnings),
     )
+    return derived, crs
 
 
 def crs_profile_from_facts(facts: Facts, as_of: date) -> CrsProfile:

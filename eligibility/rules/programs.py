@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .derive import Derived, ScoredTest, counts_as_canadian, derive
+from .derive import Derived, ScoredTest, derive
 from .facts import ABILITIES, Facts, Job
+from .unchecked import unchecked
 from .work import (
     HOURS_PER_YEAR,
     accrual_date,
     best_continuous_hours,
-    by_noc,
     fmt_months,
     fte_hours,
     is_skilled,
@@ -116,13 +116,65 @@ class ProgramResults:
 # --- shared helpers ---------------------------------------------------------------------------
 
 
+class _Jobs:
+    """The facts' paid jobs sorted once into the groups the three programs read.
+
+    skilled: TEER 0-3 (FSW), by NOC sorted; canadian: Canadian experience as in derive.py
+    (counts_as_canadian), teer23 the TEER 2/3 part; trades: FSTP trades, by NOC in first-seen
+    order; in_canada: any paid job in Canada (authorised_to_work).
+    """
+
+    __slots__ = ("skilled", "skilled_by_noc", "canadian", "teer23", "trades", "trade_by_noc", "in_canada")
+
+    def __init__(self, facts: Facts) -> None:
+        skilled: list[Job] = []
+        canadian: list[Job] = []
+        teer23: list[Job] = []
+        trades: list[Job] = []
+        in_canada: list[Job] = []
+        by_skilled: dict[str, list[Job]] = {}
+        by_trade: dict[str, list[Job]] = {}
+        for j in facts.work_history:
+            if not j.paid:
+                continue
+            noc = j.noc
+            in_ca = j.country == "CA"
+            if in_ca:
+                in_canada.append(j)
+            if is_skilled(noc):
+                skilled.append(j)
+                by_skilled.setdefault(noc, []).append(j)
+                if in_ca and not j.self_employed and not j.full_time_student:
+                    canadian.append(j)
+                    if teer(noc) in (2, 3):
+                        teer23.append(j)
+            if is_trade(noc):
+                trades.append(j)
+                by_trade.setdefault(noc, []).append(j)
+        self.skilled = skilled
+        self.skilled_by_noc = sorted(by_skilled.items())
+        self.canadian = canadian
+        self.teer23 = teer23
+        self.trades = trades
+        self.trade_by_noc = by_trade
+        self.in_canada = in_canada
+
+
 def _levels_text(t: ScoredTest) -> str:
-    unit = "NCLC" if t.language == "fr" else "CLB"
-    return f"{unit} " + "/".join(str(v) for v in t.clb().values())
+    lv = t.levels
+    unit = "NCLC" if lv.language == "fr" else "CLB"
+    return f"{unit} {lv.listening}/{lv.reading}/{lv.writing}/{lv.speaking}"
 
 
-def _meets(t: ScoredTest | None, minimum: dict[str, int]) -> bool:
-    return t is not None and all(getattr(t.levels, a) >= minimum[a] for a in ABILITIES)
+def _meets_all(t: ScoredTest, minimum: tuple[int, int, int, int]) -> bool:
+    """The result's levels reach the minimum (ABILITIES order) in every ability."""
+    lv = t.levels
+    return (
+        lv.listening >= minimum[0]
+        and lv.reading >= minimum[1]
+        and lv.writing >= minimum[2]
+        and lv.speaking >= minimum[3]
+    )
 
 
 def _ordered_tests(d: Derived) -> list[ScoredTest]:
@@ -131,11 +183,12 @@ def _ordered_tests(d: Derived) -> list[ScoredTest]:
     return chosen + [t for t in d.valid_tests if t not in chosen]
 
 
-def _language_check(d: Derived, minimum: dict[str, int], what: str) -> tuple[bool, str]:
+def _language_check(
+    d: Derived, tests: list[ScoredTest], minimum: tuple[int, int, int, int], what: str
+) -> tuple[bool, str]:
     """(met, reason) for a minimum met in either official language (any valid result)."""
-    tests = _ordered_tests(d)
     for t in tests:
-        if _meets(t, minimum):
+        if _meets_all(t, minimum):
             return True, f"{what} met ({_languages_name(t)} {_levels_text(t)})"
     if not tests:
         return False, "no valid language test result (results are valid for 2 years)"
@@ -160,11 +213,14 @@ def funds_needed(family_size: int, as_of: date) -> int:
     return base[-1] + (n - len(base)) * extra
 
 
+def _working_in_canada(jobs: list[Job], as_of: date) -> bool:
+    return any(j.start <= as_of and (j.end is None or j.end >= as_of) for j in jobs)
+
+
 def authorised_to_work(facts: Facts, as_of: date) -> bool:
     """Approximation: a paid Canadian job that is ongoing on as_of."""
-    return any(
-        j.country == "CA" and j.paid and j.start <= as_of and (j.end is None or j.end >= as_of)
-        for j in facts.work_history
+    return _working_in_canada(
+        [j for j in facts.work_history if j.country == "CA" and j.paid], as_of
     )
 
 
@@ -173,22 +229,37 @@ def _family_size(facts: Facts) -> int:
     return max(facts.family_size or 1, 2 if partnered else 1)
 
 
-def _funds(facts: Facts, as_of: date, offer_ok: bool) -> tuple[bool, str, list[str]]:
-    warnings: list[str] = []
-    if offer_ok and authorised_to_work(facts, as_of):
-        return (
-            True,
-            "proof of funds not needed (job offer while authorised to work in Canada)",
-            warnings,
-        )
-    size = _family_size(facts)
-    need = funds_needed(size, as_of)
-    if as_of < FUNDS_2024_FROM:
-        warnings.append(
-            "the proof-of-funds table in force before 2024-05-28 is not on file; "
-            "the 2024 amounts were used"
-        )
+_NO_FUNDS_NEEDED = (
+    True,
+    "proof of funds not needed (job offer while authorised to work in Canada)",
+    (),
+)
+_FUNDS_MEMO: dict[tuple, tuple[bool, str, tuple[str, ...]]] = {}
+
+
+def _funds(facts: Facts, as_of: date, offer_ok: bool, jobs: _Jobs) -> tuple[bool, str, tuple[str, ...]]:
+    """(met, reason, warnings) of the proof-of-funds requirement; the text depends only on the
+    family size, the table in force and the funds, so it is remembered per those."""
+    if offer_ok and _working_in_canada(jobs.in_canada, as_of):
+        return _NO_FUNDS_NEEDED
     have = facts.settlement_funds_cad
+    key = (_family_size(facts), as_of >= FUNDS_2025_FROM, as_of < FUNDS_2024_FROM, have, type(have))
+    r = _FUNDS_MEMO.get(key)
+    if r is None:
+        if len(_FUNDS_MEMO) >= 10_000:
+            _FUNDS_MEMO.clear()
+        r = _FUNDS_MEMO[key] = _funds_text(key[0], as_of, have)
+    return r
+
+
+def _funds_text(size: int, as_of: date, have: int | None) -> tuple[bool, str, tuple[str, ...]]:
+    need = funds_needed(size, as_of)
+    warnings: tuple[str, ...] = ()
+    if as_of < FUNDS_2024_FROM:
+        warnings = (
+            "the proof-of-funds table in force before 2024-05-28 is not on file; "
+            "the 2024 amounts were used",
+        )
     if have is None:
         return (
             False,
@@ -210,31 +281,66 @@ def _funds(facts: Facts, as_of: date, offer_ok: bool) -> tuple[bool, str, list[s
     )
 
 
+_OnDay = Callable[[date], tuple[Derived, list[ScoredTest]]]
+
+
+def _deriver(facts: Facts) -> _OnDay:
+    """(derive(facts, as_of=day), its ordered tests), remembered per day: the met_on re-checks
+    of the three programs share them."""
+    memo: dict[date, tuple[Derived, list[ScoredTest]]] = {}
+
+    def on(day: date) -> tuple[Derived, list[ScoredTest]]:
+        r = memo.get(day)
+        if r is None:
+            d = derive(facts, as_of=day)
+            r = memo[day] = (d, _ordered_tests(d))
+        return r
+
+    return on
+
+
 def _met_on(
-    check: Callable[[Facts, date], bool],
-    facts: Facts,
+    check: Callable[[date], bool],
     as_of: date,
     hours_on: Callable[[date], float],
     needed: float,
     jobs: list[Job],
+    hours_now: float,
 ) -> date | None:
-    """Day ongoing jobs reach the experience requirement, if the whole program is met then."""
-    rate = ongoing_rate(jobs, as_of)
-    if rate <= 0 or hours_on(as_of) >= needed:
+    """Day ongoing jobs reach the experience requirement, if the whole program is met then.
+
+    hours_now is hours_on(as_of). work.accrual_date() jumps by the shortfall over the ongoing
+    rate (a handful of hours_on() evaluations, no day-by-day scan); the one full re-check of
+    the program is on the day found.
+    """
+    if hours_now >= needed:
         return None
-    day = accrual_date(hours_on, needed, as_of, rate)
-    if day is None or not check(facts, day):
+    rate = ongoing_rate(jobs, as_of)
+    if rate <= 0:
+        return None
+    day = accrual_date(hours_on, needed, as_of, rate, hours_now=hours_now)
+    if day is None or not check(day):
         return None
     return day
 
 
+# ProgramResult(s) are built without their frozen __init__ (unchecked.py).
+_result = unchecked(ProgramResult)
+_results = unchecked(ProgramResults)
+
+
 # --- FSW --------------------------------------------------------------------------------------
+
+_FSW_LANGUAGE_POINTS = tuple(6 if v >= 9 else 5 if v == 8 else 4 if v == 7 else 0 for v in range(13))
+_CLB7 = (7, 7, 7, 7)
 
 
 def _fsw_language_points(t: ScoredTest | None) -> int:
     if t is None:
         return 0
-    return sum(6 if v >= 9 else 5 if v == 8 else 4 if v == 7 else 0 for v in t.clb().values())
+    lv = t.levels
+    p = _FSW_LANGUAGE_POINTS
+    return p[lv.listening] + p[lv.reading] + p[lv.writing] + p[lv.speaking]
 
 
 def _fsw_age_points(age: int) -> int:
@@ -249,59 +355,66 @@ def _fsw_experience_points(years: int) -> int:
     return 15 if years >= 6 else 13 if years >= 4 else 11 if years >= 2 else 9 if years == 1 else 0
 
 
-def _fsw_jobs(facts: Facts) -> list[Job]:
-    return [j for j in facts.work_history if j.paid and is_skilled(j.noc)]
-
-
-def _fsw_continuous(facts: Facts, as_of: date) -> tuple[float, str | None]:
+def _fsw_continuous(jobs: _Jobs, as_of: date) -> tuple[float, str | None]:
     start, end = window(as_of, 10)
     best, best_noc = 0.0, None
-    for noc, jobs in sorted(
-        by_noc(facts.work_history, lambda j: j.paid and is_skilled(j.noc)).items()
-    ):
-        h = best_continuous_hours(jobs, start, end)
+    for noc, group in jobs.skilled_by_noc:
+        h = best_continuous_hours(group, start, end)
         if h > best + 1e-9:
             best, best_noc = h, noc
     return best, best_noc
 
 
+def _skilled_offer(facts: Facts) -> bool:
+    offer = facts.job_offer
+    return offer is not None and offer.years >= 1 and is_skilled(offer.noc)
+
+
 def fsw_grid(facts: Facts, d: Derived) -> dict[str, int]:
     """FSW selection-grid points per factor (IRPR 78-83; express-entry.md section 5)."""
-    candidates = _ordered_tests(d)
-    minimum7 = dict.fromkeys(ABILITIES, 7)
-    first = max(
-        candidates, key=lambda t: (_meets(t, minimum7), _fsw_language_points(t)), default=None
-    )
-    second_ok = first is not None and any(
-        t.language != first.language and min(t.clb().values()) >= 5 for t in candidates
-    )
-    start, end = window(d.as_of, 10)
-    years = whole_years(fte_hours(_fsw_jobs(facts), start, end))
-    offer = (
-        facts.job_offer is not None
-        and facts.job_offer.years >= 1
-        and is_skilled(facts.job_offer.noc)
-    )
+    return _fsw_grid(facts, d, _Jobs(facts), _ordered_tests(d))
+
+
+def _fsw_grid(facts: Facts, d: Derived, jobs: _Jobs, candidates: list[ScoredTest]) -> dict[str, int]:
+    if not candidates:
+        first = None
+    elif len(candidates) == 1:
+        first = candidates[0]
+    else:
+        first = max(
+            candidates, key=lambda t: (_meets_all(t, _CLB7), _fsw_language_points(t))
+        )
+    second_ok = False
+    if first is not None:
+        language = first.levels.language
+        for t in candidates:
+            if t.levels.language != language and t.levels.minimum >= 5:
+                second_ok = True
+                break
+    as_of = d.as_of
+    start, end = window(as_of, 10)
+    years = whole_years(fte_hours(jobs.skilled, start, end))
+    offer = _skilled_offer(facts)
 
     adapt = 0
     sp = d.spouse
     if sp is not None and sp.status == "accompanying":
-        if sp.language is not None and min(sp.language.clb().values()) >= 4:
+        if sp.language is not None and sp.language.levels.minimum >= 4:
             adapt += 5
-        if any(
-            c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS for c in facts.spouse.education
-        ):
-            adapt += 5
+        for c in facts.spouse.education:
+            if c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS:
+                adapt += 5
+                break
         if sp.canadian_work_hours_ever + 1e-6 >= HOURS_PER_YEAR:
             adapt += 5
-    if any(c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS for c in d.counted_credentials):
-        adapt += 5
-    start_ever, _ = window(d.as_of, 100)
-    own_cdn = fte_hours(
-        [j for j in facts.work_history if counts_as_canadian(j)], start_ever, d.as_of
-    )
-    if own_cdn + 1e-6 >= HOURS_PER_YEAR:
-        adapt += 10
+    for c in d.counted_credentials:
+        if c.canadian and c.level in _ADAPTABILITY_STUDY_LEVELS:
+            adapt += 5
+            break
+    if jobs.canadian:
+        start_ever, _ = window(as_of, 100)
+        if fte_hours(jobs.canadian, start_ever, as_of) + 1e-6 >= HOURS_PER_YEAR:
+            adapt += 10
     if offer:
         adapt += 5
     if facts.sibling_in_canada:
@@ -318,16 +431,12 @@ def fsw_grid(facts: Facts, d: Derived) -> dict[str, int]:
     }
 
 
-def _fsw_eligible_on(facts: Facts, day: date) -> bool:
-    return _fsw_core(facts, day, derive(facts, as_of=day))[0]
-
-
-def _fsw_core(facts: Facts, as_of: date, d: Derived):
+def _fsw_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs):
     ok, bad, warnings = [], [], []
-    met, reason = _language_check(d, dict.fromkeys(ABILITIES, 7), "CLB 7 in all four abilities")
+    met, reason = _language_check(d, tests, _CLB7, "CLB 7 in all four abilities")
     (ok if met else bad).append(reason)
 
-    hours, noc = _fsw_continuous(facts, as_of)
+    hours, noc = _fsw_continuous(jobs, as_of)
     if hours + 1e-6 >= HOURS_PER_YEAR:
         ok.append(
             f"1 year of continuous skilled work in one occupation (NOC {noc}) in the last 10 years"
@@ -345,44 +454,45 @@ def _fsw_core(facts: Facts, as_of: date, d: Derived):
     else:
         ok.append("education credential held")
 
-    grid = fsw_grid(facts, d)
+    grid = _fsw_grid(facts, d, jobs, tests)
     points = sum(grid.values())
     if points >= FSW_PASS_MARK:
         ok.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
     else:
         bad.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
 
-    offer_ok = (
-        facts.job_offer is not None
-        and facts.job_offer.years >= 1
-        and is_skilled(facts.job_offer.noc)
-    )
-    f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok)
+    f_met, f_reason, f_warn = _funds(facts, as_of, _skilled_offer(facts), jobs)
     (ok if f_met else bad).append(f_reason)
     warnings.extend(f_warn)
-    progress = (
-        f"{fmt_months(months(hours, 10))} of 12 months of continuous work in one skilled occupation"
-    )
-    return not bad, ok, bad, points, grid, hours, progress, warnings
+    return not bad, ok, bad, points, grid, hours, warnings
 
 
 def fsw(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
     """Federal Skilled Worker minimum requirements and grid (IRPR 75-83)."""
     d = derived or derive(facts, as_of=as_of)
-    eligible, ok, bad, points, grid, hours, progress, warnings = _fsw_core(facts, as_of, d)
+    return _fsw(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
+
+
+def _fsw(
+    facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs, on_day: _OnDay
+) -> ProgramResult:
+    eligible, ok, bad, points, grid, hours, warnings = _fsw_core(facts, as_of, d, tests, jobs)
     met_on = (
         as_of
         if eligible
         else _met_on(
-            _fsw_eligible_on,
-            facts,
+            lambda day: _fsw_core(facts, day, *on_day(day), jobs)[0],
             as_of,
-            lambda day: _fsw_continuous(facts, day)[0],
+            lambda day: _fsw_continuous(jobs, day)[0],
             HOURS_PER_YEAR,
-            _fsw_jobs(facts),
+            jobs.skilled,
+            hours,
         )
     )
-    return ProgramResult(
+    progress = (
+        f"{fmt_months(months(hours, 10))} of 12 months of continuous work in one skilled occupation"
+    )
+    return _result(
         "fsw",
         eligible,
         tuple(ok if eligible else bad),
@@ -397,90 +507,97 @@ def fsw(facts: Facts, *, as_of: date, derived: Derived | None = None) -> Program
 # --- CEC --------------------------------------------------------------------------------------
 
 
-def _cec_jobs(facts: Facts) -> list[Job]:
-    return [j for j in facts.work_history if counts_as_canadian(j)]
-
-
-def _cec_hours(facts: Facts, day: date) -> tuple[float, float]:
-    """(all skilled Canadian hours, TEER 2/3 hours) in the 3 years up to day."""
-    start, end = window(day, 3)
-    jobs = _cec_jobs(facts)
-    return (
-        fte_hours(jobs, start, end),
-        fte_hours([j for j in jobs if teer(j.noc) in (2, 3)], start, end),
-    )
-
-
-def _cec_core(facts: Facts, as_of: date, d: Derived):
+def _cec_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs):
     ok, bad = [], []
-    total, teer23 = _cec_hours(facts, as_of)
-    m = months(total, 3)
+    start, end = window(as_of, 3)
+    total = fte_hours(jobs.canadian, start, end)
+    teer23 = fte_hours(jobs.teer23, start, end) if jobs.teer23 else 0.0
     if total + 1e-6 >= HOURS_PER_YEAR:
-        ok.append(f"1 year of skilled Canadian work in the last 3 years ({fmt_months(m)} months)")
+        ok.append(
+            "1 year of skilled Canadian work in the last 3 years "
+            f"({fmt_months(months(total, 3))} months)"
+        )
     elif total <= 0:
         bad.append("no skilled (TEER 0-3) Canadian work in the last 3 years")
     else:
-        bad.append(f"{fmt_months(m)} of 12 months of skilled Canadian work in the last 3 years")
+        bad.append(
+            f"{fmt_months(months(total, 3))} of 12 months of skilled Canadian work "
+            "in the last 3 years"
+        )
     if teer23 + 1e-6 >= HOURS_PER_YEAR:
-        level, why = 5, "TEER 2 or 3 work"
+        met, reason = _language_check(
+            d, tests, _CLB5, "CLB 5 in all four abilities for TEER 2 or 3 work"
+        )
+    elif total > teer23:
+        met, reason = _language_check(
+            d, tests, _CLB7, "CLB 7 in all four abilities for TEER 0 or 1 work"
+        )
     else:
-        level, why = 7, "TEER 0 or 1 work" if total > teer23 else "skilled work"
-    met, reason = _language_check(
-        d, dict.fromkeys(ABILITIES, level), f"CLB {level} in all four abilities for {why}"
-    )
+        met, reason = _language_check(d, tests, _CLB7, "CLB 7 in all four abilities for skilled work")
     (ok if met else bad).append(reason)
-    progress = f"{fmt_months(m)} of 12 months of Canadian experience"
-    return not bad, ok, bad, progress
+    return not bad, ok, bad, total
 
 
-def _cec_eligible_on(facts: Facts, day: date) -> bool:
-    return _cec_core(facts, day, derive(facts, as_of=day))[0]
+def _cec_hours_on(jobs: _Jobs, day: date) -> float:
+    start, end = window(day, 3)
+    return fte_hours(jobs.canadian, start, end)
 
 
 def cec(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
     """Canadian Experience Class minimum requirements (IRPR 87.1)."""
     d = derived or derive(facts, as_of=as_of)
-    eligible, ok, bad, progress = _cec_core(facts, as_of, d)
+    return _cec(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
+
+
+def _cec(
+    facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs, on_day: _OnDay
+) -> ProgramResult:
+    eligible, ok, bad, total = _cec_core(facts, as_of, d, tests, jobs)
     met_on = (
         as_of
         if eligible
         else _met_on(
-            _cec_eligible_on,
-            facts,
+            lambda day: _cec_core(facts, day, *on_day(day), jobs)[0],
             as_of,
-            lambda day: _cec_hours(facts, day)[0],
+            lambda day: _cec_hours_on(jobs, day),
             HOURS_PER_YEAR,
-            _cec_jobs(facts),
+            jobs.canadian,
+            total,
         )
     )
-    return ProgramResult("cec", eligible, tuple(ok if eligible else bad), None, met_on, progress)
+    progress = f"{fmt_months(months(total, 3))} of 12 months of Canadian experience"
+    return _result(
+        "cec", eligible, tuple(ok if eligible else bad), None, met_on, progress, {}, ()
+    )
 
 
 # --- FSTP -------------------------------------------------------------------------------------
 
 FSTP_HOURS = 2 * HOURS_PER_YEAR
 FSTP_LANGUAGE = {"listening": 5, "speaking": 5, "reading": 4, "writing": 4}
+_FSTP_MINIMUM = tuple(FSTP_LANGUAGE[a] for a in ABILITIES)
+_CLB5 = (5, 5, 5, 5)
 
 
-def _trade_hours(facts: Facts, day: date) -> dict[str, float]:
+def _trade_hours(jobs: _Jobs, day: date) -> dict[str, float]:
     start, end = window(day, 5)
-    return {
-        noc: fte_hours(jobs, start, end)
-        for noc, jobs in by_noc(facts.work_history, lambda j: j.paid and is_trade(j.noc)).items()
-    }
+    return {noc: fte_hours(group, start, end) for noc, group in jobs.trade_by_noc.items()}
 
 
-def _fstp_core(facts: Facts, as_of: date, d: Derived):
+def _fstp_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs):
+    """(eligible, ok, bad, progress, warnings, best trade hours)."""
     ok, bad, warnings = [], [], []
-    trades = {n: h for n, h in _trade_hours(facts, as_of).items() if h > 0}
+    trades = {}
+    if jobs.trades:
+        trades = {n: h for n, h in _trade_hours(jobs, as_of).items() if h > 0}
     if not trades:
-        ever = any(j.paid and is_trade(j.noc) and j.start <= as_of for j in facts.work_history)
+        ever = any(j.start <= as_of for j in jobs.trades)
         reason = (
             "no work in an eligible trade in the last 5 years"
             if ever
             else "no work in an eligible trade"
         )
-        return False, ok, [reason], "0 of 24 months in a skilled trade", warnings
+        return False, ok, [reason], "0 of 24 months in a skilled trade", warnings, 0.0
     best_noc = max(sorted(trades), key=lambda n: trades[n])
     best = trades[best_noc]
     qualifying = {n for n, h in trades.items() if h + 1e-6 >= FSTP_HOURS} or {best_noc}
@@ -493,7 +610,7 @@ def _fstp_core(facts: Facts, as_of: date, d: Derived):
             "in the last 5 years"
         )
     met, reason = _language_check(
-        d, FSTP_LANGUAGE, "CLB 5 listening and speaking, CLB 4 reading and writing"
+        d, tests, _FSTP_MINIMUM, "CLB 5 listening and speaking, CLB 4 reading and writing"
     )
     (ok if met else bad).append(reason)
 
@@ -514,51 +631,57 @@ def _fstp_core(facts: Facts, as_of: date, d: Derived):
             "no job offer of at least 1 year or certificate of qualification in the trade "
             f"(NOC {', '.join(sorted(qualifying))})"
         )
-    f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok)
+    f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok, jobs)
     (ok if f_met else bad).append(f_reason)
     warnings.extend(f_warn)
-    return not bad, ok, bad, f"{fmt_months(m)} of 24 months in a skilled trade", warnings
-
-
-def _fstp_eligible_on(facts: Facts, day: date) -> bool:
-    return _fstp_core(facts, day, derive(facts, as_of=day))[0]
+    progress = f"{fmt_months(m)} of 24 months in a skilled trade"
+    return not bad, ok, bad, progress, warnings, best
 
 
 def fstp(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
     """Federal Skilled Trades minimum requirements (IRPR 87.2)."""
     d = derived or derive(facts, as_of=as_of)
-    eligible, ok, bad, progress, warnings = _fstp_core(facts, as_of, d)
-    trade_jobs = [j for j in facts.work_history if j.paid and is_trade(j.noc)]
+    return _fstp(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
+
+
+def _fstp(
+    facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs, on_day: _OnDay
+) -> ProgramResult:
+    eligible, ok, bad, progress, warnings, best = _fstp_core(facts, as_of, d, tests, jobs)
     met_on = (
         as_of
         if eligible
         else _met_on(
-            _fstp_eligible_on,
-            facts,
+            lambda day: _fstp_core(facts, day, *on_day(day), jobs)[0],
             as_of,
-            lambda day: max(_trade_hours(facts, day).values(), default=0.0),
+            lambda day: max(_trade_hours(jobs, day).values(), default=0.0),
             FSTP_HOURS,
-            trade_jobs,
+            jobs.trades,
+            best,
         )
     )
-    return ProgramResult(
+    return _result(
         "fstp",
         eligible,
         tuple(ok if eligible else bad),
         None,
         met_on,
         progress,
-        warnings=tuple(warnings),
+        {},
+        tuple(warnings),
     )
 
 
 def program_results(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResults:
-    """FSW, CEC and FSTP on as_of."""
+    """FSW, CEC and FSTP on as_of (the facts' jobs grouped once, re-derivations shared)."""
     d = derived or derive(facts, as_of=as_of)
-    return ProgramResults(
-        fsw(facts, as_of=as_of, derived=d),
-        cec(facts, as_of=as_of, derived=d),
-        fstp(facts, as_of=as_of, derived=d),
+    tests = _ordered_tests(d)
+    jobs = _Jobs(facts)
+    on_day = _deriver(facts)
+    return _results(
+        _fsw(facts, as_of, d, tests, jobs, on_day),
+        _cec(facts, as_of, d, tests, jobs, on_day),
+        _fstp(facts, as_of, d, tests, jobs, on_day),
     )
 
 

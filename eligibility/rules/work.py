@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .dates import add_years
 from .facts import Job
@@ -27,6 +28,7 @@ EPSILON = 1e-6
 _DAY = timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def teer(noc: str) -> int | None:
     """TEER category of a NOC 2021 code (its second digit), None if the code is not 5 digits."""
     if len(noc) != 5 or not noc.isdigit():
@@ -34,12 +36,14 @@ def teer(noc: str) -> int | None:
     return int(noc[1])
 
 
+@lru_cache(maxsize=4096)
 def is_skilled(noc: str) -> bool:
     """TEER 0, 1, 2 or 3 (NOC 0/A/B before 2022-11-16)."""
     t = teer(noc)
     return t is not None and t <= 3
 
 
+@lru_cache(maxsize=4096)
 def is_trade(noc: str) -> bool:
     """FSTP skilled trade (IRPR 87.2, NOC 2021): major groups 72 (not 726), 73, 82, 83, 92,
     93 (not 932), minor group 6320, unit group 62200."""
@@ -53,6 +57,7 @@ def is_trade(noc: str) -> bool:
     return major in ("73", "82", "83", "92") or noc[:4] == "6320" or noc == "62200"
 
 
+@lru_cache(maxsize=1024)
 def window(as_of: date, years: int) -> tuple[date, date]:
     """The last `years` years up to and including as_of: (first day, as_of)."""
     return add_years(as_of, -years) + _DAY, as_of
@@ -64,27 +69,48 @@ def rate(job: Job) -> float:
     return FULL_TIME_HOURS if h > FULL_TIME_HOURS else (h if h > EPSILON else 0.0)
 
 
-def _clip(job: Job, start: date, end: date) -> tuple[date, date] | None:
-    s = job.start if job.start > start else start
-    e = end if job.end is None or job.end > end else job.end
-    return (s, e) if s <= e else None
-
-
 def fte_hours(jobs: Iterable[Job], start: date, end: date) -> float:
     """Counted hours of the jobs between start and end (inclusive), 30 h/week cap on the sum.
 
     A job with end None runs up to `end`.
     """
+    if type(jobs) is list and len(jobs) == 1:  # the usual case: no events to sort
+        job = jobs[0]
+        h = job.hours_per_week
+        if h > FULL_TIME_HOURS:
+            r = FULL_TIME_HOURS
+        elif h > EPSILON:
+            r = h
+        else:
+            return 0.0
+        s = job.start
+        if s <= start:
+            s = start
+        e = job.end
+        if e is None or e > end:
+            e = end
+        if s > e:
+            return 0.0
+        return (e + _DAY - s).days * r / 7
     events: list[tuple[date, float]] = []
-    for job in jobs:
-        r = rate(job)
-        if r <= 0:
+    for job in jobs:  # rate() and the clipping to [start, end], inlined: the innermost loop
+        h = job.hours_per_week
+        if h > FULL_TIME_HOURS:
+            r = FULL_TIME_HOURS
+        elif h > EPSILON:
+            r = h
+        else:
             continue
-        c = _clip(job, start, end)
-        if c is None:
+        s = job.start
+        if s <= start:
+            s = start
+        e = job.end
+        if e is None or e > end:
+            e = end
+        if s > e:
             continue
-        events.append((c[0], r))
-        events.append((c[1] + _DAY, -r))
+        events.append((s, r))
+        events.append((e + _DAY, -r))
     if not events:
         return 0.0
     if len(events) == 2:  # one job: no sweep needed
@@ -118,12 +144,14 @@ def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
     """Continuous spans of the jobs within [start, end] (jobs of 0 hours a week ignored)."""
     clipped = []
     for job in jobs:
-        if rate(job) <= 0:
+        if not job.hours_per_week > EPSILON:  # rate(job) <= 0
             continue
-        c = _clip(job, start, end)
-        if c is not None:
-            clipped.append((c[0], c[1], job))
-    clipped.sort(key=lambda x: (x[0], x[1]))
+        s = job.start if job.start > start else start
+        e = end if job.end is None or job.end > end else job.end
+        if s <= e:
+            clipped.append((s, e, job))
+    if len(clipped) > 1:
+        clipped.sort(key=lambda x: (x[0], x[1]))
     out: list[Span] = []
     group: list[Job] = []
     g_start = g_end = None
@@ -142,8 +170,37 @@ def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
 
 
 def best_continuous_hours(jobs: Iterable[Job], start: date, end: date) -> float:
-    """Hours of the longest (by hours) continuous span."""
-    return max((sp.hours for sp in spans(jobs, start, end)), default=0.0)
+    """Hours of the longest (by hours) continuous span (spans() without building Span objects)."""
+    clipped = []
+    for job in jobs:
+        if not job.hours_per_week > EPSILON:  # rate(job) <= 0
+            continue
+        s = job.start if job.start > start else start
+        e = end if job.end is None or job.end > end else job.end
+        if s <= e:
+            clipped.append((s, e, job))
+    if not clipped:
+        return 0.0
+    if len(clipped) == 1:
+        s, e, job = clipped[0]
+        return fte_hours((job,), s, e)
+    clipped.sort(key=lambda x: (x[0], x[1]))
+    best = None
+    group: list[Job] = []
+    g_start = g_end = None
+    for s, e, job in clipped:
+        if g_end is not None and s <= g_end + _DAY:
+            group.append(job)
+            if e > g_end:
+                g_end = e
+            continue
+        if group:
+            h = fte_hours(group, g_start, g_end)
+            if best is None or h > best:
+                best = h
+        group, g_start, g_end = [job], s, e
+    h = fte_hours(group, g_start, g_end)
+    return h if best is None or h > best else best
 
 
 def by_noc(jobs: Iterable[Job], keep: Callable[[Job], bool]) -> dict[str, list[Job]]:
@@ -184,24 +241,28 @@ def accrual_date(
     rate_per_week: float,
     *,
     horizon_days: int = 3 * 366,
+    hours_now: float | None = None,
 ) -> date | None:
     """First day >= as_of on which hours_on(day) >= needed, if ongoing work (rate_per_week) keeps
-    going; None when it is not reached within the horizon.
+    going; None when it is not reached within the horizon. hours_now: hours_on(as_of) when the
+    caller has it already.
 
     hours_on can grow by at most rate_per_week/7 a day, so stepping by the shortfall divided by
     that rate never passes the first day the threshold is reached.
     """
     per_day = rate_per_week / 7
+    h = hours_now if hours_now is not None else hours_on(as_of)
     if per_day <= EPSILON:
-        return as_of if hours_on(as_of) + EPSILON >= needed else None
+        return as_of if h + EPSILON >= needed else None
     day = as_of
     last = as_of + timedelta(days=horizon_days)
     for _ in range(2000):
-        shortfall = needed - hours_on(day)
+        shortfall = needed - h
         if shortfall <= EPSILON:
             return day
         step = shortfall / per_day
         if step > (last - day).days:
             return None
         day = day + timedelta(days=max(int(step), 1))
+        h = hours_on(day)
     return None

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from eligibility.rules import assess
+from eligibility.rules import assess, program_results
 from eligibility.rules.clb import score_range, table_for
 from eligibility.rules.facts import (
     ABILITIES,
@@ -468,6 +468,28 @@ def test_assess_gives_the_golden_result_for_every_generated_profile():
                 )
     total = len(golden["results"])
     assert not wrong, f"{len(wrong)} of {total} differ:\n" + "\n".join(wrong[:20]) + first
+
+
+def test_met_on_is_met_that_day_and_not_the_day_before():
+    """met_on (work.accrual_date jumps, then one re-check) against the program on both days."""
+    golden = load()
+    listed = listed_nocs(golden["categories"])
+    checked = 0
+    for i, r in enumerate(golden["results"]):
+        later = [
+            (name, date.fromisoformat(m))
+            for name, m in zip(("fsw", "cec", "fstp"), r["met_on"], strict=True)
+            if m and m > r["out"]["as_of"]
+        ]
+        if not later:
+            continue
+        facts, _ = generate(i, listed)
+        for name, day in later:
+            assert getattr(program_results(facts, as_of=day), name).eligible, (i, name)
+            before = program_results(facts, as_of=day - timedelta(days=1))
+            assert not getattr(before, name).eligible, (i, name)
+            checked += 1
+    assert checked > 100
 
 
 def test_the_golden_cases_cover_the_paths_they_are_meant_to():

@@ -61,6 +61,7 @@
     }
   };
 
+  Chart.defaults.locale = document.documentElement.lang || "en";  // numbers as the page's language writes them
   Chart.defaults.font.size = 12;
   Chart.defaults.color = "#495057";
   new Chart(canvas, {

@@ -8,7 +8,7 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var LANG = document.documentElement.lang || "en";  // months and numbers as the page's language writes them
 
   function yearLabel(x) { return String(Math.floor(x)); }
 
@@ -16,9 +16,10 @@
     // x is a fractional year (2026.25 = April 2026); tooltips show each round's own date.
     var year = Math.floor(x + 1e-6);
     var month = Math.round((x - year) * 12);
-    return MONTHS[Math.min(month, 11)] + " " + year;
+    return new Date(year, Math.min(month, 11), 1).toLocaleDateString(LANG, { month: "short", year: "numeric" });
   }
 
+  Chart.defaults.locale = LANG;
   Chart.defaults.font.size = 12;
   Chart.defaults.color = "#495057";
 
@@ -62,7 +63,8 @@
               },
               label: function (item) {
                 var p = item.raw;
-                return p.name + ": " + p.y + " (" + p.invitations.toLocaleString() + " ITAs)";
+                return p.name + ": " + p.y + " (" + p.invitations.toLocaleString(LANG) + " " +
+                  (crsCanvas.dataset.itasLabel || "ITAs") + ")";
               }
             }
           }
@@ -88,7 +90,7 @@
           x: { stacked: true, ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 },
                grid: { display: false } },
           y: { stacked: true, beginAtZero: true,
-               ticks: { callback: function (v) { return Number(v).toLocaleString(); } } }
+               ticks: { callback: function (v) { return Number(v).toLocaleString(LANG); } } }
         },
         plugins: {
           legend: { position: "bottom", labels: { boxWidth: 12 } },
@@ -97,7 +99,7 @@
             filter: function (item) { return item.raw > 0; },
             callbacks: {
               label: function (item) {
-                return item.dataset.label + ": " + Number(item.raw).toLocaleString();
+                return item.dataset.label + ": " + Number(item.raw).toLocaleString(LANG);
               }
             }
           }

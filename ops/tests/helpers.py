@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import kombu.pools
 import redis
 
 from testing.services import ROOT, free_port
@@ -106,8 +107,10 @@ class PrivateRedis:
 
 
 def _reset_celery_pools(app, url: str) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # app.pool and app.producer_pool are entries of kombu's process-wide registries, keyed by
+    # connection: closing one in place leaves a closed pool behind for the next test on that URL
+    # ("Acquire on closed pool"). Reset the registries so each URL gets a fresh pool.
+    kombu.pools.reset()
     app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None

@@ -33,6 +33,16 @@ def consultants_for(user) -> QuerySet:
     )
 
 
+def word_matches(word: str) -> Q:
+    """One search word against the names, the email or the profile number (trigram-indexed on PostgreSQL)."""
+    return (
+        Q(first_name__icontains=word)
+        | Q(last_name__icontains=word)
+        | Q(email__icontains=word)
+        | Q(ee_profile_number__icontains=word)
+    )
+
+
 def search_clients(
     *, user, q: str = "", consultant_id: int | None = None, status: str = ""
 ) -> ClientQuerySet:
@@ -44,12 +54,7 @@ def search_clients(
     """
     qs = clients_for(user).select_related("consultant", "assessment")
     for word in q.split():
-        qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(ee_profile_number__icontains=word)
-        )
+        qs = qs.filter(word_matches(word))
     if consultant_id:
         qs = qs.filter(consultant_id=consultant_id)
     if status:

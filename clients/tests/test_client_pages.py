@@ -53,6 +53,27 @@ def test_search_by_name_email_or_profile_number(logged_in, consultant, q, expect
     assert _names(logged_in.get(reverse("clients:list"), {"q": q})) == expected
 
 
+def test_search_is_served_by_the_trigram_indexes(consultant):
+    """Every searched column has a trigram index on the very expression Django's icontains writes.
+
+    The search's own condition (clients.selectors.word_matches) is EXPLAINed with sequential
+    scans off, so the small test table cannot hide a missing or mismatched index
+    (clients/migrations/0004): the plan must name all four.
+    """
+    from django.db import connection
+
+    from clients.selectors import word_matches
+
+    ClientFactory(firm=consultant.membership.firm, last_name="Reyes")
+    sql, params = Client.objects.filter(word_matches("reyes")).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for column in ("first_name", "last_name", "email", "ee_profile_number"):
+        assert f"clients_client_{column}_trgm" in plan, plan
+
+
 def test_filter_by_consultant_and_status(logged_in, consultant):
     firm = consultant.membership.firm
     colleague = member(firm, "consultant", first_name="Marc")

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
+
+# Each test run keys the cache apart (config/settings.py reads it; Celery workers and live servers
+# inherit it): a test database is created anew each run and reuses ids, but Redis keeps what an
+# earlier run cached under those ids.
+os.environ["CACHE_KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -52,7 +52,8 @@ def search_clients(
     so "ana reyes" finds Ana Reyes. The stored assessment (a deliberate cache) comes
     with the row through a join: the list never recomputes a score.
     """
-    qs = clients_for(user).select_related("consultant", "assessment")
+    # The stored assessment's full result (a large JSON document) is not shown in the list.
+    qs = clients_for(user).select_related("consultant", "assessment").defer("assessment__result")
     for word in q.split():
         qs = qs.filter(word_matches(word))
     if consultant_id:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clients import services
+from clients.counts import CachedCountPaginator
 from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, ClientProfileForms
 from clients.models import Client
 from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
-from clients.selectors import client_profiles_for, clients_for, search_clients
+from clients.selectors import client_profiles_for, clients_for, membership_for, search_clients
 from clients.summary import build_summary
 from eligibility.services import assess_client, category_rules
 
@@ -39,8 +39,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
     filter_form = ClientFilterForm(request.GET or None, user=request.user)
-    clients = search_clients(user=request.user, **filter_form.filters())
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = filter_form.filters()
+    clients = search_clients(user=request.user, **filters)
+    membership = membership_for(request.user)
+    paginator = CachedCountPaginator(clients, CLIENTS_PER_PAGE, filters=filters,
+                                     firm_id=membership.firm_id if membership else None)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "clients/client_list.html", {
         "filter_form": filter_form, "page": page, "clients": page.object_list,
         "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status")),

@@ -138,6 +138,8 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+    # Separates what shares one Redis: each test run sets its own (conftest.py).
+    | {"KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="")}
 }
 
 LOGGING = {

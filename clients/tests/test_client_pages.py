@@ -210,3 +210,23 @@ def test_registered_panels_appear_on_the_client_page(logged_in, consultant, tmp_
     finally:
         panels._PANELS.pop("_test_panel.html")
     assert "<div id='panel'>timeline Zoe</div>" in html
+
+
+def test_list_count_is_cached_and_follows_every_edit(logged_in, consultant, django_assert_max_num_queries):
+    """The firm's count comes from the cache (clients/counts.py) and changes as soon as a client is saved."""
+    firm = consultant.membership.firm
+    ClientFactory(firm=firm, last_name="Reyes")
+    url = reverse("clients:list")
+    assert logged_in.get(url).context["page"].paginator.count == 1
+    with django_assert_max_num_queries(20) as warm:
+        response = logged_in.get(url)
+    assert response.context["page"].paginator.count == 1
+    assert not any('COUNT(*)' in q["sql"] for q in warm.captured_queries)  # served from the cache
+    added = ClientFactory(firm=firm, last_name="Reyes")
+    assert logged_in.get(url).context["page"].paginator.count == 2
+    assert logged_in.get(url, {"q": "reyes"}).context["page"].paginator.count == 2
+    added.delete()
+    assert logged_in.get(url).context["page"].paginator.count == 1
+    assert logged_in.get(url, {"q": "reyes"}).context["page"].paginator.count == 1
+    ClientFactory(firm=ClientFactory().firm)  # another firm's edit leaves this firm's count alone
+    assert logged_in.get(url).context["page"].paginator.count == 1

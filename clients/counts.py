@@ -1,0 +1,80 @@
+"""Cached row counts for the client list, exact after every edit made through the ORM.
+
+Counting a firm's clients is the one part of the client list whose cost grows with the
+firm: COUNT(*) reads every matching row (about 20 ms for 100,000 clients on a small
+machine), while the page's rows come from an index in constant time. The count is kept
+in the cache (Redis in production) under a key that names the firm's *client version*,
+a counter bumped after every commit that saves or deletes one of its clients
+(post_save/post_delete, see clients.apps). An edit therefore shows at once; only bulk
+writes that bypass model signals (queryset.update, bulk_create: seeding, the benchmark)
+can leave a count up to COUNT_SECONDS old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.utils.functional import cached_property
+
+COUNT_SECONDS = 60
+
+
+def _version_key(firm_id: int) -> str:
+    return f"clients:version:{connection.settings_dict['NAME']}:{firm_id}"
+
+
+def firm_version(firm_id: int) -> int:
+    """The firm's client version (0 until its first edit, or after the cache lost it)."""
+    return cache.get(_version_key(firm_id), 0)
+
+
+def bump_firm_version(firm_id: int) -> None:
+    """Invalidate the firm's cached counts now, and again once the current transaction commits.
+
+    Now: the writer's own next read (inside its transaction, or in a test that never commits)
+    sees its change. After the commit: a count another request cached meanwhile, from the
+    data as it was before the commit, is dropped too.
+    """
+    key = _version_key(firm_id)
+
+    def bump() -> None:
+        cache.add(key, 0, None)  # atomic: starts the series only if the key is missing (or was evicted)
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted between the two calls
+            cache.set(key, 1, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def invalidate_on_client_change(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver for Client (connected in ClientsConfig.ready)."""
+    if instance.firm_id is not None:
+        bump_firm_version(instance.firm_id)
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose total comes from the cache, keyed by firm, filters and client version."""
+
+    def __init__(self, object_list, per_page, *, firm_id: int | None, filters: dict, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.firm_id = firm_id
+        self.filters = filters
+
+    @cached_property
+    def count(self) -> int:
+        if self.firm_id is None:
+            return super().count
+        # The filters include the user's search text: hashed, so any text makes a valid cache key.
+        parts = hashlib.sha256(repr(sorted(self.filters.items())).encode()).hexdigest()[:32]
+        key = (f"clients:count:{connection.settings_dict['NAME']}:{self.firm_id}:"
+               f"{firm_version(self.firm_id)}:{parts}")
+        value = cache.get(key)
+        if value is None:
+            value = super().count
+            cache.set(key, value, COUNT_SECONDS)
+        return value

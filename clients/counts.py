@@ -1,13 +1,13 @@
-"""Cached row counts for the client list, exact after every edit made through the ORM.
+"""Cached counts (the client list's, the dashboard's), exact after every edit made through the ORM.
 
 Counting a firm's clients is the one part of the client list whose cost grows with the
 firm: COUNT(*) reads every matching row (about 20 ms for 100,000 clients on a small
 machine), while the page's rows come from an index in constant time. The count is kept
-in the cache (Redis in production) under a key that names the firm's *client version*,
-a counter bumped after every commit that saves or deletes one of its clients
-(post_save/post_delete, see clients.apps). An edit therefore shows at once; only bulk
-writes that bypass model signals (queryset.update, bulk_create: seeding, the benchmark)
-can leave a count up to COUNT_SECONDS old.
+in the cache (Redis in production) under a key that names the firm's *data version*, a
+counter bumped when a transaction saves or deletes one of its clients (clients.apps) or
+invitations and checklist items (dashboard.apps). An edit therefore shows at once; only
+bulk writes that bypass model signals (queryset.update, bulk_create: seeding, the
+benchmark, the nightly refresh of stored scores) can leave a count up to COUNT_SECONDS old.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ COUNT_SECONDS = 60
 
 
 def _version_key(firm_id: int) -> str:
-    return f"clients:version:{connection.settings_dict['NAME']}:{firm_id}"
+    return f"firm:version:{connection.settings_dict['NAME']}:{firm_id}"
 
 
 def firm_version(firm_id: int) -> int:
-    """The firm's client version (0 until its first edit, or after the cache lost it)."""
+    """The firm's data version (0 until its first edit, or after the cache lost it)."""
     return cache.get(_version_key(firm_id), 0)
 
 
@@ -55,6 +55,16 @@ def invalidate_on_client_change(sender, instance, **kwargs) -> None:
     """post_save / post_delete receiver for Client (connected in ClientsConfig.ready)."""
     if instance.firm_id is not None:
         bump_firm_version(instance.firm_id)
+
+
+def invalidate_on_invitation_change(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver for Invitation (dashboard.apps): its client's firm."""
+    invalidate_on_client_change(sender, instance.client)
+
+
+def invalidate_on_checklist_change(sender, instance, **kwargs) -> None:
+    """post_save / post_delete receiver for ChecklistItem (dashboard.apps): its invitation's firm."""
+    invalidate_on_client_change(sender, instance.invitation.client)
 
 
 class CachedCountPaginator(Paginator):

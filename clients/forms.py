@@ -487,7 +487,7 @@ class ClientFilterForm(forms.Form):
         self.fields["consultant"].queryset = consultants_for(user)
 
     def filters(self) -> dict:
-        """Keyword arguments for selectors.search_clients (empty when the form is not valid)."""
+        """Keyword arguments for selectors.search_client_ids (empty when the form is not valid)."""
         if not self.is_valid():
             return {}
         consultant = self.cleaned_data.get("consultant")

@@ -21,7 +21,13 @@ from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, Client
 from clients.models import Client
 from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
-from clients.selectors import client_profiles_for, clients_for, membership_for, search_clients
+from clients.selectors import (
+    client_profiles_for,
+    clients_for,
+    clients_in_order,
+    membership_for,
+    search_client_ids,
+)
 from clients.summary import build_summary
 from eligibility.services import assess_client, category_rules
 
@@ -40,13 +46,12 @@ def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
     filter_form = ClientFilterForm(request.GET or None, user=request.user)
     filters = filter_form.filters()
-    clients = search_clients(user=request.user, **filters)
     membership = membership_for(request.user)
-    paginator = CachedCountPaginator(clients, CLIENTS_PER_PAGE, filters=filters,
-                                     firm_id=membership.firm_id if membership else None)
+    paginator = CachedCountPaginator(search_client_ids(user=request.user, **filters), CLIENTS_PER_PAGE,
+                                     filters=filters, firm_id=membership.firm_id if membership else None)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "clients/client_list.html", {
-        "filter_form": filter_form, "page": page, "clients": page.object_list,
+        "filter_form": filter_form, "page": page, "clients": clients_in_order(request.user, list(page)),
         "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status")),
         "can_create": can_create_client(request.user),
     })

@@ -1,6 +1,6 @@
 """Trigram indexes for the client search (PostgreSQL only; SQLite, the demo's database, skips them).
 
-clients.selectors.search_clients matches every word against the names, the email and the
+clients.selectors.search_client_ids matches every word against the names, the email and the
 Express Entry profile number with `icontains`, which Django writes on PostgreSQL as
 UPPER("clients_client"."col"::text) LIKE UPPER('%word%'). A B-tree cannot serve a
 pattern with a leading wildcard, so at 100,000 clients the search read the whole table.

@@ -1,7 +1,7 @@
 """Invitations to Apply (ITA), their 60-day checklist and the deadline reminders.
 
 Written only through invitations.services; the design of reminder delivery
-(exactly once) is described in services.send_due_reminders.
+(exactly once) is described in services.send_due_reminders and services.dispatch_due_reminders.
 """
 
 from __future__ import annotations
@@ -178,6 +178,9 @@ class Reminder(models.Model):
     recipients = models.CharField(_("sent to"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # The dispatch lease: when a scan last queued this reminder for delivery (see
+    # services.dispatch_due_reminders); cleared when an attempt fails and will be retried.
+    dispatched_at = models.DateTimeField(_("queued for delivery at"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "-offset_days"]

@@ -1,7 +1,8 @@
 """The only writers of invitations, checklists and reminders.
 
 Lock order, everywhere: the Invitation row first, then its reminders. Every write of a
-reminder's status holds its invitation's row lock (see send_due_reminders).
+reminder's status holds its invitation's row lock (see send_due_reminders); the dispatch
+lease (Reminder.dispatched_at, see dispatch_due_reminders) is not a status and needs none.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import asdict, dataclass
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +47,8 @@ SMTP_TIMEOUT_SECONDS = 30  # bounds how long a scan may hold an invitation's loc
 RETRY_BASE = dt.timedelta(minutes=5)
 RETRY_MAX = dt.timedelta(hours=1)
 MAX_INVITATIONS_PER_SCAN = 1000
+DISPATCH_LEASE = dt.timedelta(minutes=10)  # a dispatched reminder is queued again only after this
+DELIVERY_CHUNK = 50  # invitations per deliver_reminders task (~1 s of SMTP)
 
 NOTE_STALE = "already past when the invitation was recorded"
 NOTE_REMOVED = "removed from the firm's schedule"
@@ -355,7 +360,10 @@ def _due(now: dt.datetime) -> Q:
 
 
 def send_due_reminders(*, now: dt.datetime | None = None, worker: str = "") -> ScanResult:
-    """One scan: expire lapsed invitations, then send each due reminder exactly once.
+    """One serial scan: expire lapsed invitations, then send each due reminder exactly once.
+
+    The management command and the demo run this; beat's scan fans out instead
+    (dispatch_due_reminders), through the same per-invitation path (_claim_and_deliver).
 
     Design (exactly once, as far as SMTP allows):
     - At most once: a reminder is one row, unique per (invitation, offset). A scan claims an
@@ -376,23 +384,130 @@ def send_due_reminders(*, now: dt.datetime | None = None, worker: str = "") -> S
     now = now or timezone.now()
     result = ScanResult(expired=expire_invitations(now=now))
     handled: list[int] = []
-    due_invitations = Reminder.objects.filter(_due(now)).values("invitation_id")
     while len(handled) < MAX_INVITATIONS_PER_SCAN:
         connection = mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS)
         try:
-            with transaction.atomic():
-                invitation = (
-                    Invitation.objects.select_for_update(skip_locked=True)
-                    .filter(pk__in=due_invitations, status__in=Invitation.OPEN, deadline_at__gt=now)
-                    .exclude(pk__in=handled).order_by("deadline_at", "pk").first()
-                )
-                if invitation is None:
-                    break
-                handled.append(invitation.pk)
-                _deliver_latest(invitation, now=now, worker=worker, connection=connection, result=result)
+            pk = _claim_and_deliver(Invitation.objects.exclude(pk__in=handled), now=now, worker=worker,
+                                    connection=connection, result=result)
         finally:
             connection.close()  # QUIT after the commit, never inside the duplicate window
+        if pk is None:
+            break
+        handled.append(pk)
     return result
+
+
+@dataclass
+class DispatchResult:
+    invitations_dispatched: int = 0
+    tasks_queued: int = 0
+    expired: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def dispatch_due_reminders(*, now: dt.datetime, clock_pinned: bool = True) -> DispatchResult:
+    """Beat's scan: expire lapsed invitations, then queue the due reminders for delivery in chunks.
+
+    One UPDATE ... RETURNING takes a dispatch lease (Reminder.dispatched_at) on every due pending
+    reminder of an open invitation whose deadline is ahead, unless another scan took it less than
+    DISPATCH_LEASE ago; after the commit, the invitations go out as deliver_reminders tasks of
+    DELIVERY_CHUNK each. The query count does not depend on how many are due.
+
+    Why it stays exactly once: the lease only spares the queue duplicate work; "once" is still
+    enforced where it was, by the per-invitation transaction of send_due_reminders' design
+    (SKIP LOCKED row lock, reminder marked sent and handed to SMTP before COMMIT).
+    - A lost task (Redis restarted, worker SIGKILLed mid-chunk, a publish refused) leaves its
+      reminders pending: the first scan after the lease has lapsed dispatches them again. What a
+      killed worker had not committed was rolled back by PostgreSQL, so nothing is marked sent
+      that SMTP did not accept.
+    - A duplicated task (redelivered after the visibility timeout, or a second dispatch) finds
+      the reminder already sent, or the invitation locked by the worker sending it (skipped),
+      and does nothing.
+    - A transient SMTP failure clears the lease, so the retry is dispatched as soon as its
+      backoff ends; two scans at once cannot both take a lease (the UPDATE re-checks the
+      reminder's own row after waiting for the other's lock).
+
+    `clock_pinned`: the tasks carry `now` (tests, replays). Beat passes False: each task then
+    uses its own clock, so one that waited in the queue neither sends after a deadline nor
+    records a stale sent_at.
+    """
+    from invitations.tasks import deliver_reminders  # tasks import this module
+
+    result = DispatchResult(expired=expire_invitations(now=now))
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        # Rows a worker is sending right now are locked: skip them (it is handling them).
+        unleased = Q(dispatched_at__isnull=True) | Q(dispatched_at__lte=now - DISPATCH_LEASE)
+        claim = (Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+                 .filter(_due(now), unleased, invitation__status__in=Invitation.OPEN,
+                         invitation__deadline_at__gt=now)
+                 .order_by().values("pk"))
+        claim_sql, claim_params = claim.query.sql_with_params()
+        sql = (f"UPDATE {Reminder._meta.db_table} SET dispatched_at = %s "  # noqa: S608 - values are parameters
+               f"WHERE id IN ({claim_sql}) RETURNING invitation_id")
+        cursor.execute(sql, [now, *claim_params])
+        invitation_ids = sorted({row[0] for row in cursor.fetchall()})
+        now_iso = now.isoformat() if clock_pinned else None
+        for start in range(0, len(invitation_ids), DELIVERY_CHUNK):
+            chunk = invitation_ids[start:start + DELIVERY_CHUNK]
+            # robust: a refused publish loses only its chunk, which the lease brings back later
+            transaction.on_commit(partial(deliver_reminders.delay, invitation_ids=chunk, now_iso=now_iso),
+                                  robust=True)
+            result.tasks_queued += 1
+    result.invitations_dispatched = len(invitation_ids)
+    return result
+
+
+def deliver_due_reminders(*, invitation_ids: list[int], now: dt.datetime, worker: str = "") -> ScanResult:
+    """Send the due reminders of these invitations (a dispatched chunk), each exactly once.
+
+    Each invitation goes through the serial scan's path (its own transaction, SKIP LOCKED), on
+    one SMTP session for the whole chunk: every message still gets its "250" before its
+    transaction commits, and the session is closed (QUIT) only after the last commit. After a
+    failed attempt the session is dropped and the next invitation starts a fresh one.
+    """
+    result = ScanResult()
+    smtp = mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS)
+    try:
+        for pk in sorted(set(invitation_ids)):
+            failures = result.retrying + result.failed
+            _claim_and_deliver(Invitation.objects.filter(pk=pk), now=now, worker=worker, connection=smtp,
+                               result=result)
+            if result.retrying + result.failed > failures:
+                _close_quietly(smtp)
+    finally:
+        _close_quietly(smtp)
+    return result
+
+
+def _close_quietly(smtp) -> None:
+    """QUIT, outside any transaction; a session that is already broken needs nothing more."""
+    try:
+        smtp.close()
+    except (smtplib.SMTPException, OSError) as exc:
+        log.info("SMTP session not closed cleanly: %s", exc)
+
+
+def _claim_and_deliver(
+    candidates, *, now: dt.datetime, worker: str, connection, result: ScanResult
+) -> int | None:
+    """In one transaction: lock the first of `candidates` (an Invitation queryset) that is open, ahead
+    of its deadline, has a due reminder and is not locked by another worker; deliver it.
+
+    Returns the invitation's pk, or None when there was none to take.
+    """
+    due_invitations = Reminder.objects.filter(_due(now)).values("invitation_id")
+    with transaction.atomic():
+        invitation = (
+            candidates.select_for_update(skip_locked=True)
+            .filter(pk__in=due_invitations, status__in=Invitation.OPEN, deadline_at__gt=now)
+            .order_by("deadline_at", "pk").first()
+        )
+        if invitation is None:
+            return None
+        _deliver_latest(invitation, now=now, worker=worker, connection=connection, result=result)
+    return invitation.pk
 
 
 def _backoff(attempts: int) -> dt.timedelta:
@@ -457,7 +572,8 @@ def _record_failure(
     else:
         reminder.next_attempt_at = now + _backoff(reminder.attempts)
         reminder.status_note = error[:200]
-    reminder.save(update_fields=["status", "status_note", "next_attempt_at", "attempts"])
+        reminder.dispatched_at = None  # the next scan after the backoff dispatches the retry
+    reminder.save(update_fields=["status", "status_note", "next_attempt_at", "attempts", "dispatched_at"])
     ReminderAttempt.objects.create(reminder=reminder, attempted_at=now, succeeded=False,
                                    error=error[:5000], worker=worker)
 

@@ -9,11 +9,21 @@ from invitations import services
 
 @shared_task(bind=True, name="invitations.tasks.scan_due_reminders")
 def scan_due_reminders(self, now_iso: str | None = None) -> dict:
-    """Expire lapsed invitations and send every due reminder once (beat runs this every 5 minutes).
+    """Expire lapsed invitations and queue every due reminder for delivery (beat, every 5 minutes).
 
-    `now_iso` pins the scan's clock (tests, replays); empty means the current time.
+    The sending is fanned out to deliver_reminders tasks (services.dispatch_due_reminders).
+    `now_iso` pins the clock of the scan and of the tasks it queues (tests, replays); empty means
+    the current time, and each delivery task then reads its own.
     """
-    result = services.send_due_reminders(now=services.parse_now(now_iso), worker=self.request.hostname or "")
+    result = services.dispatch_due_reminders(now=services.parse_now(now_iso), clock_pinned=bool(now_iso))
+    return result.as_dict()
+
+
+@shared_task(bind=True, name="invitations.tasks.deliver_reminders")
+def deliver_reminders(self, invitation_ids: list[int], now_iso: str | None = None) -> dict:
+    """Send the due reminders of these invitations once each (a chunk the scan queued); safe to run twice."""
+    result = services.deliver_due_reminders(invitation_ids=invitation_ids, now=services.parse_now(now_iso),
+                                            worker=self.request.hostname or "")
     return result.as_dict()
 
 

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import email
 import email.policy
+import json
 import socket
 import time
 
@@ -61,6 +62,29 @@ def invited_client(*, language: str = "en", issued_at: dt.datetime = ISSUED_AT, 
 def scan(now: dt.datetime) -> None:
     """Queue one scan, as beat would, with the worker's clock pinned to `now`."""
     scan_due_reminders.delay(now_iso=now.isoformat())
+
+
+def tick(now: dt.datetime, timeout: float = 60.0) -> None:
+    """One beat tick: queue a scan at `now`, wait until it and the delivery tasks it queued are done.
+
+    Beat's ticks are 5 minutes apart, so a tick's deliveries run before the next tick; a test's
+    ticks are not, and a scan queued ahead of earlier ticks' deliveries would run first (expiring
+    an invitation whose reminders are still queued, say). Idle = the test's queue empty and no
+    message of it unacknowledged (acks_late), seen twice in a row: a message just taken by a
+    worker is in neither for an instant.
+    """
+    from config.celery import app
+
+    queue = app.conf.task_default_queue
+    conn = redis.Redis.from_url(settings.REDIS_URL)
+    scan(now)
+    deadline, idle_checks = time.monotonic() + timeout, 0
+    while idle_checks < 2:
+        busy = conn.llen(queue) > 0 or any(json.loads(v)[2] == queue for v in conn.hvals("unacked"))
+        idle_checks = 0 if busy else idle_checks + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"scan at {now:%Y-%m-%d %H:%M} and its deliveries: not done in {timeout}s")
+        time.sleep(0.01)
 
 
 def hours(start: dt.datetime, end: dt.datetime, step: dt.timedelta = dt.timedelta(hours=1)):

@@ -3,6 +3,8 @@
 The worker is a subprocess: time-machine cannot reach it, so each scan carries its clock
 (`now_iso`), the way beat's scans would carry the real one. The test process moves its own
 clock with time-machine where it acts (recording an invitation, changing its status).
+A scan queues the sending as delivery tasks; `tick` waits for them before the next scan, as
+beat's 5 minutes would.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from invitations.tests.helpers import (
     scan,
     sent_offsets,
     slow_smtp,
+    tick,
     toronto_firm,
 )
 
@@ -43,7 +46,7 @@ def test_a_whole_60_day_schedule_sends_exactly_seven_emails_on_the_right_days(ce
     celery_workers.start("w1")
 
     for now in hours(ISSUED_AT, DEADLINE + dt.timedelta(days=1), STEP):  # 61 days of scans
-        scan(now)
+        tick(now)
     drain(celery_workers)
 
     messages = smtp_server.wait_for(7)
@@ -70,7 +73,8 @@ FIRST_DUE = dt.datetime(2027, 2, 16, 14, 0, tzinfo=dt.UTC)
 
 def test_b_reminder_not_sent_twice_by_two_workers_scanning_at_once(celery_workers, smtp_server):
     firm = toronto_firm()
-    invitations = [invited_client(firm=firm)[1] for _ in range(25)]
+    count = services.DELIVERY_CHUNK + 10  # two delivery tasks, one per worker
+    invitations = [invited_client(firm=firm)[1] for _ in range(count)]
     slow_smtp(smtp_server, 0.05)  # both workers are mid-batch at the same time
     celery_workers.start("w1")
     celery_workers.start("w2")
@@ -80,12 +84,12 @@ def test_b_reminder_not_sent_twice_by_two_workers_scanning_at_once(celery_worker
     drain(celery_workers)
 
     messages = smtp_server.wait_for(len(invitations))
-    assert len(messages) == 25
-    assert len({m["Message-ID"] for m in messages}) == 25
+    assert len(messages) == count
+    assert len({m["Message-ID"] for m in messages}) == count
     assert sorted(reminder_of(m).invitation_id for m in messages) == sorted(i.pk for i in invitations)
-    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 25
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == count
     attempts = ReminderAttempt.objects.all()
-    assert attempts.count() == 25 and all(a.succeeded for a in attempts)
+    assert attempts.count() == count and all(a.succeeded for a in attempts)
     workers = {a.worker.split("-")[0] for a in attempts}
     assert workers == {"w1", "w2"}  # both really sent, concurrently, without a duplicate
 
@@ -97,7 +101,7 @@ def test_c_smtp_down_for_a_while_retries_with_backoff_then_delivers_once(celery_
 
     smtp_server.stop()
     for minutes in (0, 2, 5, 9):  # fails at t, waits, fails at t+5 (next try t+15), waits
-        scan(t + dt.timedelta(minutes=minutes))
+        tick(t + dt.timedelta(minutes=minutes))
     drain(celery_workers)
     reminder = invitation.reminders.get(offset_days=45)
     assert (reminder.status, reminder.attempts) == (Reminder.Status.PENDING, 2)
@@ -105,7 +109,7 @@ def test_c_smtp_down_for_a_while_retries_with_backoff_then_delivers_once(celery_
 
     smtp_server.start()
     for minutes in (15, 20, 25):
-        scan(t + dt.timedelta(minutes=minutes))
+        tick(t + dt.timedelta(minutes=minutes))
     drain(celery_workers)
 
     (message,) = smtp_server.wait_for(1)
@@ -137,7 +141,10 @@ def test_d_worker_killed_mid_batch_every_due_reminder_sent_once_after_restart(ce
     assert 3 <= delivered_before_kill < 8
 
     celery_workers.start("w2")
-    scan(now + dt.timedelta(minutes=5))  # beat's next tick
+    scan(now + dt.timedelta(minutes=5))  # beat's next tick: w1's chunk still holds its lease
+    drain(celery_workers)
+    assert len(smtp_server.messages) == delivered_before_kill
+    scan(now + services.DISPATCH_LEASE)  # the first tick after the lease: dispatched again
     drain(celery_workers)
 
     messages = smtp_server.wait_for(8)
@@ -156,7 +163,7 @@ def test_e_marking_the_application_submitted_stops_the_remaining_reminders(
     celery_workers.start("w1")
     day_46 = ISSUED_AT + dt.timedelta(days=46)  # 2027-03-19, after the 14-day reminder's 09:00
     for now in hours(ISSUED_AT, day_46, dt.timedelta(hours=6)):
-        scan(now)
+        tick(now)
     drain(celery_workers)
     assert sent_offsets(invitation) == [45, 30, 14]
 
@@ -167,7 +174,7 @@ def test_e_marking_the_application_submitted_stops_the_remaining_reminders(
     assert response.status_code == 302
 
     for now in hours(day_46 + dt.timedelta(hours=2), DEADLINE + dt.timedelta(days=1), dt.timedelta(hours=6)):
-        scan(now)
+        tick(now)
     drain(celery_workers)
 
     assert len(smtp_server.messages) == 3
@@ -229,7 +236,7 @@ def test_g_invitation_recorded_late_sends_only_what_is_still_ahead(celery_worker
     assert smtp_server.messages == []
 
     for now in hours(recorded_at, DEADLINE + dt.timedelta(days=1), STEP):
-        scan(now)
+        tick(now)
     drain(celery_workers)
     assert [reminder_of(m).offset_days for m in smtp_server.messages] == [14, 7, 3, 1, 0]
     assert sent_offsets(invitation) == [14, 7, 3, 1, 0]

@@ -1,4 +1,4 @@
-"""One reminder scan, the same code as the Celery task, for installations that run cron."""
+"""One serial reminder scan (the per-invitation path of the Celery delivery tasks), for cron installations."""
 
 from __future__ import annotations
 

@@ -21,14 +21,19 @@ def log_export(*, user, firm_id: int, kind: str, row_count: int) -> ExportLog:
     return entry
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, defused with a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _cell(value) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value)
 
 
 class _Echo:

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from audit.services import spreadsheet_safe
 from draws import selectors
 from draws.forms import HistoryFilterForm
 
@@ -52,5 +53,7 @@ def _csv(rows, *, kind: str, year: int | None) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.DictWriter(response, fieldnames=[*selectors.EXPORT_COLUMNS, "name"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(selectors.export_rows(rows, with_name=True))
+    # For spreadsheets: a name typed in the admin or read from IRCC never runs as a formula.
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()}
+                     for row in selectors.export_rows(rows, with_name=True))
     return response

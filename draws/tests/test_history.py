@@ -102,6 +102,14 @@ def test_csv_download_of_the_filtered_table(consultant_client, sample):
                        "name": "Healthcare occupations"}
 
 
+def test_csv_download_defuses_names_a_spreadsheet_would_run(consultant_client):
+    DrawFactory(round_number="999", drawn_on=date(2026, 1, 7), type="other",
+                ircc_name='=HYPERLINK("http://evil.example","Open")')
+    response = consultant_client.get(reverse("draws:history"), {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["name"] for r in rows if r["round"] == "999"] == ['\'=HYPERLINK("http://evil.example","Open")']
+
+
 def test_the_page_has_a_nav_link(consultant_client):
     html = consultant_client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("draws:history")}"' in html

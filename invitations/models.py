@@ -137,7 +137,13 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("invitation to apply")
-        indexes = [models.Index(fields=["status", "deadline_at"])]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"]),
+            # The dashboard's nearest deadlines: open invitations walked in deadline order, so the
+            # first rows in scope are found without sorting every open invitation.
+            models.Index(fields=["deadline_at", "id"], condition=Q(status__in=["invited", "in_progress"]),
+                         name="open_invitation_by_deadline"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["client"], condition=Q(status__in=["invited", "in_progress"]),
                                     name="one_open_invitation_per_client"),
@@ -237,6 +243,11 @@ class ChecklistItem(models.Model):
     class Meta:
         ordering = ["start_by", "id"]
         verbose_name = _("checklist item")
+        indexes = [
+            # The dashboard's overdue documents: items not started, oldest 'start by' first.
+            models.Index(fields=["start_by", "id"], condition=Q(status="not_started"),
+                         name="not_started_item_by_start"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["invitation", "key", "subject"], name="one_item_per_subject"),
         ]

@@ -7,10 +7,11 @@ harness's aiosmtpd server (stopped, or holding a message at DATA), PostgreSQL (a
 mid-transaction) and Chromium against the live server.
 
 Workers are subprocesses that time-machine cannot reach: reminder scans carry their clock
-(`now_iso`), as the existing delivery tests do. Two timers are fast-forwarded instead of waited
-for, and each drill says so: Redis redelivers a killed worker's unacknowledged message after the
-visibility timeout (1 hour), and a digest claimed by a dead worker may be taken over after
-draws.services.CLAIM_LEASE (15 minutes).
+(`now_iso`), as the existing delivery tests do. A scan queues the sending as deliver_reminders
+tasks (a chunk of invitations each) and takes a 10-minute dispatch lease on what it queued.
+Two timers are fast-forwarded instead of waited for, and each drill says so: Redis redelivers
+a killed worker's unacknowledged message after the visibility timeout (1 hour), and a digest
+claimed by a dead worker may be taken over after draws.services.CLAIM_LEASE (15 minutes).
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def _at(hour: int, minute: int = 0) -> dt.datetime:
 def _scan(now: dt.datetime) -> None:
     """One reminder scan, as beat queues it every 5 minutes, with the worker's clock at `now`."""
     scan_due_reminders.delay(now_iso=now.isoformat())
+
+
+def _tick(now: dt.datetime, queue: str, workers: list[str], redis_url: str) -> None:
+    """A scan, then wait for it and the delivery tasks it queued, as beat's 5 minutes would."""
+    _scan(now)
+    drain(queue, workers, redis_url)
 
 
 def _address(message) -> str:
@@ -235,7 +242,7 @@ def test_drill_worker_killed_during_the_after_draw_job(drill_workers, smtp_serve
 
 @pytest.mark.worker
 def test_drill_worker_killed_during_a_big_reminder_batch(drill_workers, smtp_server):
-    """40 reminders due at once in four firms; the worker dies at DATA of the 15th; the next scan."""
+    """40 reminders due at once in four firms; the worker dies at DATA of the 15th; the scans after."""
     name = "worker-kill/reminders"
     started = time.monotonic()
     clients = _invitations([("America/Toronto", 10)] * 4)
@@ -250,14 +257,28 @@ def test_drill_worker_killed_during_a_big_reminder_batch(drill_workers, smtp_ser
     before = len(smtp_server.messages)
     assert before == 14
     assert _due_45(everyone).filter(status=Reminder.Status.SENT).count() == 14  # the 15th rolled back
-    say(name, f"{len(everyone)} reminders due at 09:00 in 4 firms; scan at 09:01; SIGKILL w1 while the "
-              f"SMTP server held reminder 15 at DATA (inside its transaction): {before} sent and marked, "
-              f"the 15th dropped by the server and rolled back by PostgreSQL")
+    say(name, f"{len(everyone)} reminders due at 09:00 in 4 firms; scan at 09:01 queued them as one "
+              f"delivery task; SIGKILL w1 while the SMTP server held reminder 15 at DATA (inside its "
+              f"transaction): {before} sent and marked, the 15th dropped by the server and rolled back "
+              f"by PostgreSQL; the task stayed unacknowledged in Redis")
 
     drill_workers.start("w2")
-    _scan(_at(14, 6))  # beat's next tick
-    drain(drill_workers.queue, ["w2"], drill_workers.redis.url)
+    url = drill_workers.redis.url
+    _tick(_at(14, 6), drill_workers.queue, ["w2"], url)  # beat's next tick: the lease still holds
+    assert len(smtp_server.messages) == before
+    _tick(_at(14, 11), drill_workers.queue, ["w2"], url)  # the lease lapsed: dispatched again
+    resent = len(smtp_server.messages) - before
+    say(name, f"w2 started; the 09:06 tick queued nothing (the 09:01 dispatch lease, "
+              f"{invitation_services.DISPATCH_LEASE}, still held), the 09:11 tick dispatched the "
+              f"{len(everyone) - before} still pending again: {resent} sent")
+
+    # The killed worker's task comes back after the visibility timeout: a duplicate, it sends nothing.
+    timeout = visibility_timeout()
+    assert fast_forward_unacked(url, timeout + 60) == 1
+    drill_workers.start("w3")  # on start, a worker requeues messages unacknowledged for > timeout
+    drain(drill_workers.queue, ["w2", "w3"], url)
     time.sleep(0.5)
+    assert unacked_tags(url) == []
 
     messages = list(smtp_server.messages)
     assert len(messages) == len(everyone)
@@ -269,9 +290,11 @@ def test_drill_worker_killed_during_a_big_reminder_batch(drill_workers, smtp_ser
     assert attempts.count() == len(everyone) and all(a.succeeded for a in attempts)
     senders = Counter(reminder_of(m).attempt_log.get().worker.split("-")[0] for m in messages)
     assert senders == {"w1": 14, "w2": len(everyone) - 14}
-    say(name, f"after restart: w2's next scan sent {senders['w2']}; in all {len(messages)} emails for "
-              f"{len(everyone)} due reminders, {len(set(m['Message-ID'] for m in messages))} distinct "
-              f"Message-IDs, 0 duplicates, one attempt row each ({time.monotonic() - started:.0f} s)")
+    say(name, f"w1's task redelivered after the visibility timeout ({timeout} s, fast-forwarded) and run "
+              f"again: 0 more sent; in all {len(messages)} emails for {len(everyone)} due reminders "
+              f"(w1 {senders['w1']}, w2 {senders['w2']}), {len(set(m['Message-ID'] for m in messages))} "
+              f"distinct Message-IDs, 0 duplicates, one attempt row each "
+              f"({time.monotonic() - started:.0f} s)")
 
 
 # --- 2. Redis down for 30 seconds during the reminder window -------------------------------------
@@ -289,11 +312,11 @@ def test_drill_redis_down_for_30_seconds_during_the_reminder_window(drill_worker
     # Before the window: 12:50 and 12:55 find nothing; 13:00 starts Halifax's batch (held at its 3rd).
     for now in (_at(12, 50), _at(12, 55), _at(13, 0)):
         _scan(now)
-    wait_until(gate.holding.is_set, timeout=60, what="the 13:00 scan sending Halifax's reminders")
+    wait_until(gate.holding.is_set, timeout=60, what="the 13:00 scan's task sending Halifax's reminders")
     _scan(_at(13, 5))  # queued behind the busy worker: it lives only in Redis' memory
     assert redis_server.client().llen(drill_workers.queue) == 1
 
-    redis_server.stop()  # SIGTERM; --save '' so the queued tick and the unacked 13:00 scan are gone
+    redis_server.stop()  # SIGTERM; --save '' so the queued tick and the unacked delivery task are gone
     outage_began = time.monotonic()
     gate.released.set()  # the running scan finishes its batch without Redis (database + SMTP only)
     lost, errors, now = [], Counter(), _at(13, 10)
@@ -313,16 +336,17 @@ def test_drill_redis_down_for_30_seconds_during_the_reminder_window(drill_worker
     assert due_in_outage == 12 and len(smtp_server.messages) == 6
 
     redis_server.start()  # same port, empty
-    assert redis_server.client().dbsize() == 0  # the queued 13:05 tick and the unacked 13:00 scan: gone
+    assert redis_server.client().dbsize() == 0  # the queued 13:05 tick and the unacked delivery task: gone
     outage = time.monotonic() - outage_began
     log_before = drill_workers.log("w1").count("Connected to redis://")
     wait_until(lambda: drill_workers.log("w1").count("Connected to redis://") > log_before, timeout=60,
                what="w1 reconnecting to Redis")
     reconnect = time.monotonic() - outage_began - outage
     say(name, f"stopped the drill's redis :{redis_server.port} for {outage:.0f} s from 13:05 UTC, with "
-              f"Halifax's 13:00 scan mid-batch and the 13:05 tick queued (both lost with Redis' memory); "
+              f"the delivery task of Halifax's 13:00 scan mid-batch and the 13:05 tick queued (both lost "
+              f"with Redis' memory); "
               f"{len(lost)} beat ticks ({lost[0]:%H:%M} to {lost[-1]:%H:%M}, worker clock +10 min each) "
-              f"refused ({', '.join(f'{n} {k}' for k, n in errors.items())}); the running scan still sent "
+              f"refused ({', '.join(f'{n} {k}' for k, n in errors.items())}); the running task still sent "
               f"Halifax's 6; {due_in_outage} reminders came due meanwhile (Toronto 14:00, Winnipeg 15:00); "
               f"w1 reconnected {reconnect:.0f} s after Redis came back")
 
@@ -360,8 +384,7 @@ def test_drill_smtp_refusing_connections_retries_then_delivers_once(celery_worke
     smtp_server.stop()  # the port now refuses connections
     t = _at(14, 1)
     for minutes in (0, 2, 5, 9):  # beat ticks while SMTP is down: tries at t and t+5 (backoff)
-        _scan(t + dt.timedelta(minutes=minutes))
-    drain(celery_queue, ["w1"], settings.REDIS_URL)
+        _tick(t + dt.timedelta(minutes=minutes), celery_queue, ["w1"], settings.REDIS_URL)
     failed = ReminderAttempt.objects.filter(reminder__in=_due_45(everyone), succeeded=False)
     assert failed.count() == 2 * len(everyone)
     assert all("Connection refused" in a.error for a in failed)
@@ -386,8 +409,7 @@ def test_drill_smtp_refusing_connections_retries_then_delivers_once(celery_worke
               f"SMTP started again")
 
     for minutes in (15, 20, 25):
-        _scan(t + dt.timedelta(minutes=minutes))
-    drain(celery_queue, ["w1"], settings.REDIS_URL)
+        _tick(t + dt.timedelta(minutes=minutes), celery_queue, ["w1"], settings.REDIS_URL)
     wait_until(lambda: not digests.filter(sent_at__isnull=True).exists(), timeout=100,
                what="the after-draw job's Celery retry sending the digests")
     retry_delay = time.monotonic() - back_at

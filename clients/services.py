@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, Membership
 from clients.permissions import can_delete_client
 from clients.selectors import membership_for
+from clients.signals import facts_saved
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def update_client(*, by, client: Client, profile: ProfileWriter) -> Client:
         _check_consultant(client)
         client.save()
         profile.save_facts(client)
+        facts_saved.send(sender=Client, client=client, by=by)  # e.g. the open ITA's checklist follows
         schedule_assessment_refresh(client.id)
     return client
 

@@ -15,4 +15,9 @@ class InvitationsConfig(AppConfig):
         register_client_panel("invitations/_client_invitations.html", order=10)
 
         # Audit history of invitations (django-simple-history; see invitations/history.py).
+        # An open invitation's checklist follows the client's facts when the profile is edited.
+        from clients.signals import facts_saved
         from invitations import history  # noqa: F401
+        from invitations.services import _sync_checklist_on_facts_saved
+
+        facts_saved.connect(_sync_checklist_on_facts_saved, dispatch_uid="invitations-sync-checklist")

@@ -84,6 +84,14 @@ def _subjects(
     return []
 
 
+# The rules whose items depend on the client's facts (countries, family, jobs, spouse, job offer):
+# the ones an open invitation's checklist re-evaluates when the facts change (services.sync_checklist).
+FACT_RULES = frozenset({
+    ChecklistItemType.Rule.PER_COUNTRY, ChecklistItemType.Rule.PER_FAMILY_MEMBER,
+    ChecklistItemType.Rule.PER_JOB, ChecklistItemType.Rule.IF_SPOUSE, ChecklistItemType.Rule.UNLESS_CEC,
+})
+
+
 def build_checklist(
     invitation: Invitation, client: Client, item_types: Iterable[ChecklistItemType], *, deadline_on: dt.date
 ) -> list[ChecklistItem]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, Firm
 from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, RECORD_INVITATIONS, can
 from invitations import emails
-from invitations.checklist import build_checklist, item_types_for
+from invitations.checklist import FACT_RULES, build_checklist, item_types_for
 from invitations.models import (
     ITA_WINDOW,
     ChecklistItem,
@@ -322,6 +322,49 @@ def update_checklist_item(
     item.received_on = (received_on or today) if status == ChecklistItem.Status.RECEIVED else None
     item.save(update_fields=["status", "requested_on", "received_on"])
     return item
+
+
+@dataclass
+class ChecklistSync:
+    added: list[str]
+    removed: list[str]
+
+
+def sync_checklist(*, client: Client) -> ChecklistSync:
+    """After the client's facts change, the open invitation's checklist follows them.
+
+    Only the items that come from facts (clients' countries, family members, jobs, spouse, job
+    offer: checklist.FACT_RULES) are re-evaluated, with the item types in use today:
+    - an item the facts now call for is added, with its 'start by' counted from the deadline;
+    - a generated item the facts no longer call for is removed only if it is still 'not
+      started': a document requested, received or marked not needed is the consultant's record
+      and stays;
+    - everything else (dates, statuses, items of other rules) is left as it is.
+    Runs inside the profile edit's transaction (clients.signals.facts_saved): both or neither.
+    """
+    invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("draw")
+                  .filter(client_id=client.pk, status__in=Invitation.OPEN).first())
+    if invitation is None:
+        return ChecklistSync([], [])
+    client = (Client.objects.select_related("firm", "spouse").prefetch_related("jobs").get(pk=client.pk))
+    zone = firm_zone(client.firm)
+    types = [t for t in item_types_for(client.firm) if t.rule in FACT_RULES]
+    deadline_on = invitation.deadline_at.astimezone(zone).date()
+    wanted = build_checklist(invitation, client, types, deadline_on=deadline_on)
+    existing = {(i.key, i.subject): i for i in invitation.checklist.select_related("item_type")}
+    wanted_keys = {(i.key, i.subject) for i in wanted}
+    new = [i for i in wanted if (i.key, i.subject) not in existing]
+    stale = [i for key, i in existing.items()
+             if key not in wanted_keys and i.status == ChecklistItem.Status.NOT_STARTED
+             and i.item_type is not None and i.item_type.is_active and i.item_type.rule in FACT_RULES]
+    ChecklistItem.objects.bulk_create(new)
+    ChecklistItem.objects.filter(pk__in=[i.pk for i in stale]).delete()
+    return ChecklistSync(added=[i.label for i in new], removed=[i.label for i in stale])
+
+
+def _sync_checklist_on_facts_saved(sender, *, client: Client, **kwargs) -> None:
+    """clients.signals.facts_saved receiver (connected in InvitationsConfig.ready)."""
+    sync_checklist(client=client)
 
 
 def expire_invitations(*, now: dt.datetime) -> int:

@@ -122,3 +122,65 @@ def test_item_overdue_once_its_start_by_date_passed_without_a_request():
     certificate.refresh_from_db()
     assert certificate.requested_on == dt.date(2027, 2, 18)
     assert not certificate.is_overdue(dt.date(2027, 2, 18))
+
+
+# --- the checklist follows the facts (clients.signals.facts_saved -> services.sync_checklist) ----------
+
+def _edit_profile(http, client, **fields):
+    """POST the client's edit page with its current facts, `fields` changed (no fact rows)."""
+    from django.urls import reverse
+
+    from clients.tests.conftest import profile_post
+
+    http.force_login(client.consultant)
+    data = profile_post(client.consultant, client={
+        "first_name": client.first_name, "last_name": client.last_name, "status": client.status,
+        "marital_status": client.marital_status, "family_size": str(client.family_size), **fields})
+    response = http.post(reverse("clients:edit", args=[client.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_country_added_after_the_ita_adds_its_police_certificate_and_a_removed_one_goes(client):
+    applicant, invitation = invited_client(residence_countries="IN, AE")
+    requested = police(invitation)[0]  # IN: the consultant already asked for it
+    services.update_checklist_item(item=requested, status="requested", by=applicant.consultant)
+    others_before = set(invitation.checklist.exclude(key="police_certificate").values_list("id", "start_by"))
+
+    _edit_profile(client, applicant, residence_countries="PH")  # IN and AE gone, PH new
+
+    certificates = police(invitation)
+    # IN stays (requested: the consultant's record); AE (not started) goes; PH comes, dated from the deadline.
+    assert [(c.subject, c.status) for c in certificates] == [("IN", "requested"), ("PH", "not_started")]
+    assert certificates[1].start_by == DEADLINE_ON - dt.timedelta(days=45)
+    assert set(invitation.checklist.exclude(key="police_certificate").values_list("id", "start_by")) \
+        == others_before  # nothing else touched
+
+
+def test_a_new_spouse_brings_their_medical_exam_and_the_relationship_proof(client):
+    applicant, invitation = invited_client(marital_status="single", family_size=1)
+    assert not invitation.checklist.filter(key="relationship_proof").exists()
+
+    _edit_profile(client, applicant, marital_status="married", family_size="2")
+
+    assert invitation.checklist.filter(key="relationship_proof").count() == 1
+    assert invitation.checklist.filter(key="medical_exam").count() == 2
+
+
+def test_no_open_invitation_no_checklist_change(client):
+    applicant, invitation = invited_client(residence_countries="IN")
+    services.change_status(invitation=invitation, status="declined", by=applicant.consultant)
+    _edit_profile(client, applicant, residence_countries="PH")
+    assert [c.subject for c in police(invitation)] == ["IN"]
+
+
+def test_a_checklist_that_cannot_follow_rolls_the_edit_back(client, monkeypatch):
+    applicant, invitation = invited_client(residence_countries="IN")
+
+    def broken(**kwargs):
+        raise RuntimeError("checklist store unavailable")
+
+    monkeypatch.setattr(services, "sync_checklist", broken)
+    with pytest.raises(RuntimeError):
+        _edit_profile(client, applicant, residence_countries="PH", first_name="Changed")
+    applicant.refresh_from_db()
+    assert applicant.residence_countries == "IN" and applicant.first_name != "Changed"

@@ -22,8 +22,8 @@ class FirmAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "firm", "role", "rcic_number"]
-    list_filter = ["role", "firm"]
+    list_display = ["user", "firm", "role", "language", "rcic_number"]
+    list_filter = ["role", "language", "firm"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "firm__name"]
     autocomplete_fields = ["user", "firm"]
 

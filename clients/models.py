@@ -40,6 +40,11 @@ class Membership(models.Model):
     firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CONSULTANT)
     rcic_number = models.CharField(_("RCIC licence number"), max_length=20, blank=True)
+    # The language of the emails sent to this member; the navbar's EN/FR switcher updates it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("Emails to this member (round digests, daily summaries) are written in it."),
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clients.models import Client, Membership
@@ -43,6 +44,25 @@ def _refresh_assessment(client_id: int) -> None:
 def schedule_assessment_refresh(client_id: int) -> None:
     """Refresh the client's stored assessment once the current transaction commits."""
     transaction.on_commit(lambda: _refresh_assessment(client_id))
+
+
+def set_member_language(*, user, language: str) -> str | None:
+    """Remember the language `user` chose on their membership: the emails sent to them use it.
+
+    The code is matched against settings.LANGUAGES ("fr-CA" is kept as "fr"). An unknown code,
+    or a user without a membership, changes nothing and returns None.
+    """
+    membership = membership_for(user)
+    if membership is None:
+        return None
+    try:
+        code = translation.get_supported_language_variant(language)
+    except LookupError:
+        return None
+    if membership.language != code:
+        membership.language = code
+        membership.save(update_fields=["language"])
+    return code
 
 
 def _check_consultant(client: Client) -> None:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clients import services
@@ -32,6 +33,16 @@ from clients.summary import build_summary
 from eligibility.services import assess_client, category_rules
 
 CLIENTS_PER_PAGE = 50
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The navbar's EN/FR switcher: Django's set_language (the cookie), and a member's choice
+    kept on their membership, so the emails sent to them are in that language too."""
+    response = i18n.set_language(request)
+    if request.method == "POST":
+        language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+        services.set_member_language(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -90,8 +90,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The navbar switcher (set_language) stores the choice in this cookie; it outlives the session and
-# logins, so a user keeps their language on this browser (there is no per-user language field).
+# The navbar switcher (clients.views.set_language) stores the choice in this cookie, which outlives
+# the session and logins, and on the user's membership (Membership.language: their emails' language).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env("TIME_ZONE")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from clients import views as clients_views
 from dashboard import views as dashboard_views
 from ops import views as ops_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("ping/", ops_views.ping, name="ping"),
-    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the EN/FR switcher in the navbar
+    # The EN/FR switcher in the navbar: Django's set_language, also kept on the user's membership.
+    path("i18n/setlang/", clients_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -48,3 +48,23 @@ def test_noc_codes_are_read_only_in_the_admin(client, firm):
     client.force_login(member(firm, "owner", is_staff=True, is_superuser=True))
     assert client.get(reverse("admin:clients_noc_changelist"), {"q": "nurses"}).status_code == 200
     assert client.get(reverse("admin:clients_noc_add")).status_code == 403
+
+
+def test_a_members_email_language_is_shown_and_edited_in_the_admin(client, firm):
+    client.force_login(member(firm, "owner", is_staff=True, is_superuser=True))
+    consultant = member(firm)
+    membership = consultant.membership
+    changelist = client.get(reverse("admin:clients_membership_changelist"), {"language__exact": "en"})
+    assert membership in changelist.context["cl"].result_list
+    url = reverse("admin:clients_membership_change", args=[membership.pk])
+    assert 'name="language"' in client.get(url).content.decode()
+    response = client.post(url, {"user": consultant.pk, "firm": firm.pk, "role": "consultant",
+                                 "rcic_number": "", "language": "fr"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.language == "fr"
+    response = client.post(url, {"user": consultant.pk, "firm": firm.pk, "role": "consultant",
+                                 "rcic_number": "", "language": "de"})
+    assert response.status_code == 200  # not a language of the site: the form says so
+    membership.refresh_from_db()
+    assert membership.language == "fr"

@@ -79,3 +79,57 @@ def test_hostile_values_posted_to_the_switcher_never_give_a_500(client):
     client.force_login(member())
     statuses = fuzz_form_post(client, reverse("set_language"), ["language", "next"], max_examples=40)
     assert set(statuses) <= {302, 204}
+
+
+@pytest.mark.django_db
+def test_choosing_a_language_is_kept_on_the_membership_for_the_emails(client):
+    user = member()
+    assert user.membership.language == "en"
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/clients/"})
+    user.membership.refresh_from_db()
+    assert user.membership.language == "fr"
+    client.post(reverse("set_language"), {"language": "en", "next": "/clients/"})
+    user.membership.refresh_from_db()
+    assert user.membership.language == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["xx", "de", "", "fr\x00", "f" * 600, "../fr"])
+def test_an_unknown_language_leaves_the_membership_as_it_was(client, language):
+    user = member()
+    user.membership.language = "fr"
+    user.membership.save()
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": language, "next": "/clients/"})
+    assert response.status_code == 302
+    user.membership.refresh_from_db()
+    assert user.membership.language == "fr"
+
+
+@pytest.mark.django_db
+def test_a_regional_variant_is_kept_as_the_language_we_have(client):
+    user = member()
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "fr-CA", "next": "/clients/"})
+    user.membership.refresh_from_db()
+    assert user.membership.language == "fr"
+
+
+@pytest.mark.django_db
+def test_the_switcher_works_without_a_login_or_a_membership(client, django_user_model):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/login/"})
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "x"))
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
+    assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+@pytest.mark.django_db
+def test_a_get_changes_nothing(client):
+    user = member()
+    client.force_login(user)
+    response = client.get(reverse("set_language"), {"language": "fr", "next": "/clients/"})
+    assert response.status_code in (302, 204)
+    user.membership.refresh_from_db()
+    assert user.membership.language == "en"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
@@ -16,6 +17,12 @@ def clients_for(user) -> ClientQuerySet:
 
 def membership_for(user) -> Membership | None:
     return getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+
+
+def email_language_for(user) -> str:
+    """The language of the emails sent to a member: their Membership.language, else the site's."""
+    membership = getattr(user, "membership", None)
+    return membership.language if membership is not None else settings.LANGUAGE_CODE
 
 
 def consultants_for(user) -> QuerySet:

@@ -28,9 +28,10 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, ngettext
 
 from clients.models import Client
+from clients.selectors import email_language_for
 from draws import importer
 from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
 
@@ -348,24 +349,31 @@ def _digests_by_consultant(draw: Draw) -> dict[int, tuple]:
 
 def _digest_message(draw: Draw, user, matches: Sequence[dict], *, site_url: str,
                     connection) -> EmailMultiAlternatives:
-    # The client lines are built here rather than looped in the template: a round can
-    # match thousands of clients and the template engine would spend seconds on them.
-    lines = "\n".join(f"- {m['client__first_name']} {m['client__last_name']}: CRS {m['crs']} (+{m['margin']})"
-                      for m in matches)
-    rows = format_html_join(
-        "\n", '<tr style="border-top: 1px solid #dee2e6;"><td>{} {}</td><td align="right">{}</td>'
-        '<td align="right">+{}</td></tr>',
-        ((m["client__first_name"], m["client__last_name"], m["crs"], m["margin"]) for m in matches),
-    )
-    with translation.override(settings.LANGUAGE_CODE):
+    language = email_language_for(user)  # the consultant's own (Membership.language)
+    with translation.override(language):
+        # The client lines are built here rather than looped in the template: a round can
+        # match thousands of clients and the template engine would spend seconds on them.
+        crs_label = gettext("CRS")
+        lines = "\n".join(f"- {m['client__first_name']} {m['client__last_name']}: {crs_label} {m['crs']} "
+                          f"(+{m['margin']})" for m in matches)
+        rows = format_html_join(
+            "\n", '<tr style="border-top: 1px solid #dee2e6;"><td>{} {}</td><td align="right">{}</td>'
+            '<td align="right">+{}</td></tr>',
+            ((m["client__first_name"], m["client__last_name"], m["crs"], m["margin"]) for m in matches),
+        )
         context = {"draw": draw, "user": user, "count": len(matches), "lines": lines, "rows": rows,
                    "site_url": site_url.rstrip("/")}
-        subject = _("Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
-                    "would have been invited") % {
+        subject = ngettext(  # the same English either way; French agrees "aurait été invité" with 1
+            "Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
+            "would have been invited",
+            "Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
+            "would have been invited",
+            len(matches)) % {
             "round": draw.round_number, "name": draw.type_label, "crs": draw.lowest_crs,
             "count": len(matches)}
         text = render_to_string("draws/email/digest.txt", context)
         html = render_to_string("draws/email/digest.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], connection=connection)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email],
+                                     headers={"Content-Language": language}, connection=connection)
     message.attach_alternative(html, "text/html")
     return message

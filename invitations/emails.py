@@ -14,6 +14,7 @@ from django.utils import translation
 from icalendar import Alarm, Calendar, Event
 
 from clients.models import Client
+from clients.selectors import email_language_for
 from invitations.models import ChecklistItem, Invitation, Reminder
 
 LANGUAGES = ("en", "fr")
@@ -105,11 +106,14 @@ def reminder_message(
 
 
 def digest_message(user, rows: list[dict], *, today: dt.date, connection=None) -> EmailMultiAlternatives:
-    """The consultant's daily summary: open invitations with overdue checklist items or close deadlines."""
+    """The consultant's daily summary, in their language (Membership.language): open invitations
+    with overdue checklist items or close deadlines."""
+    language = email_language_for(user)
     context = {"user": user, "rows": rows, "today": today}
-    subject = render_to_string("invitations/email/digest_subject.txt", context)
-    text = render_to_string("invitations/email/digest.txt", context)
+    with translation.override(language):
+        subject = render_to_string("invitations/email/digest_subject.txt", context)
+        text = render_to_string("invitations/email/digest.txt", context)
     return EmailMultiAlternatives(
         subject=" ".join(subject.split()), body=text, from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[_person(user)], connection=connection,
+        to=[_person(user)], headers={"Content-Language": language}, connection=connection,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,3 +218,41 @@ def test_a_digest_claimed_by_a_live_worker_is_left_alone_and_a_stale_claim_is_ta
         claimed_at=timezone.now() - services.CLAIM_LEASE - timedelta(seconds=1))  # that worker died
     assert services.send_draw_digests(draw_id=draw.pk) == 1
     assert [m["To"] for m in smtp_server.wait_for(3)][2] == "ana@maple.example"
+
+
+def test_a_french_consultants_digest_is_in_french_and_an_english_colleagues_stays_english(people,
+                                                                                          smtp_server):
+    ana = people["ana"].membership
+    ana.language = "fr"
+    ana.save()
+    draw = DrawFactory(round_number="448", drawn_on=date(2026, 11, 4), type="category",
+                       category=category("healthcare_social", date(2026, 11, 4)), invitations_issued=3000,
+                       lowest_crs=434)
+    services.match_draw(draw_id=draw.pk)
+    assert services.send_draw_digests(draw_id=draw.pk, site_url="https://desk.example") == 3
+    by_to = {m["To"]: m for m in smtp_server.wait_for(3)}
+    crs = people["Eligible"].assessment.crs_total
+
+    french = by_to["ana@maple.example"]
+    name_fr = draw.category.name_fr
+    assert name_fr and name_fr != draw.category.name_en
+    # strip(): the parser keeps the space that folds a long encoded subject onto its own line.
+    assert french["Subject"].strip() == (f"Ronde nº 448 ({name_fr}, note SCG la plus basse 434)\xa0: "
+                                         "1 de vos clients aurait été invité")
+    assert french["Content-Language"] == "fr"
+    text = french.get_body(("plain",)).get_content()
+    html = french.get_body(("html",)).get_content()
+    for body in (text, html):  # the date and the thousands as French writes them
+        assert "Bonjour Ana " in body
+        assert "IRCC a tenu la ronde nº 448 le 4 novembre 2026" in body and "3\xa0000 invitations" in body
+        assert "Hello" not in body and "would have been invited" not in body
+    assert f"Eligible: SCG {crs} (+{crs - 434})" in text
+    assert "Historique des rondes" in html and "Au-dessus du seuil" in html
+
+    english = by_to["ben@maple.example"]
+    assert english["Subject"] == ("Round #448 (Healthcare and social services occupations, lowest CRS 434): "
+                                  "1 of your clients would have been invited")
+    assert english["Content-Language"] == "en"
+    text = english.get_body(("plain",)).get_content()
+    assert "Hello Ben " in text and "IRCC held round #448 on 4 November 2026" in text
+    assert "3,000 invitations" in text and "Bonjour" not in text

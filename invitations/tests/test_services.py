@@ -187,6 +187,37 @@ def test_consultant_daily_summary_lists_overdue_items_once_a_day(smtp_server):
     assert services.send_daily_digests(now=now + dt.timedelta(days=1)) == 1
 
 
+def test_a_french_consultants_daily_summary_is_in_french_and_an_english_colleagues_stays_english(
+        smtp_server):
+    applicant, _invitation = invited_client(residence_countries="IN")
+    claire = applicant.consultant.membership
+    claire.language = "fr"
+    claire.save()
+    ben = member(applicant.firm, first_name="Ben", last_name="Martin", email="ben@maple-law.example")
+    bens_client = ClientFactory(firm=applicant.firm, consultant=ben, residence_countries="IN")
+    services.record_invitation(client=bens_client, issued_at=ISSUED_AT, by=ben, now=ISSUED_AT)
+    now = ISSUED_AT + dt.timedelta(days=20)  # police certificate start-by (2027-02-16) has passed
+
+    assert services.send_daily_digests(now=now) == 2
+    by_to = {m["To"]: m for m in smtp_server.wait_for(2)}
+    french = by_to["Claire Tremblay <claire@maple-law.example>"]
+    assert french["Subject"].strip() == "ITA Desk : 1 invitation demande votre attention aujourd'hui"
+    assert french["Content-Language"] == "fr"
+    body = french.get_content()
+    assert body.startswith("Bonjour Claire Tremblay,")
+    assert "qui demandent votre attention (2027-02-21)" in body
+    assert f"{applicant.full_name} — 40 jours restants (échéance 2027-04-02 16:00 UTC)" in body
+    assert "date de début de démarche dépassée (2027-02-16)" in body
+    assert "days left" not in body and "start-by" not in body
+
+    english = by_to["Ben Martin <ben@maple-law.example>"]
+    assert english["Subject"] == "ITA Desk: 1 invitation needs attention today"
+    assert english["Content-Language"] == "en"
+    body = english.get_content()
+    assert body.startswith("Hello Ben Martin,") and f"{bens_client.full_name} — 40 days left" in body
+    assert "start-by date passed (2027-02-16)" in body
+
+
 def test_demo_seeds_invitations_at_different_points_with_reminders_due_now(smtp_server):
     from invitations.demo import seed_invitations
 

@@ -13,22 +13,53 @@ benchmark, the nightly refresh of stored scores) can leave a count up to COUNT_S
 from __future__ import annotations
 
 import hashlib
+import logging
 
+import redis
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils.functional import cached_property
 
 COUNT_SECONDS = 60
+log = logging.getLogger(__name__)
+
+# The cache holds only what can be recomputed from the database: when it does not answer
+# (Redis stopped, restarting, unreachable), pages compute their counts and edits still save.
+CACHE_DOWN = (redis.exceptions.RedisError, OSError)
+
+
+def cache_get(key: str, default=None):
+    """cache.get, or `default` when the cache does not answer."""
+    try:
+        return cache.get(key, default)
+    except CACHE_DOWN as exc:
+        log.warning("cache unavailable, computing without it: %s", exc)
+        return default
+
+
+def cache_set(key: str, value, timeout: float | None) -> None:
+    """cache.set, or nothing when the cache does not answer."""
+    try:
+        cache.set(key, value, timeout)
+    except CACHE_DOWN as exc:
+        log.warning("cache unavailable, %s not kept: %s", key.split(":", 1)[0], exc)
 
 
 def _version_key(firm_id: int) -> str:
     return f"firm:version:{connection.settings_dict['NAME']}:{firm_id}"
 
 
-def firm_version(firm_id: int) -> int:
-    """The firm's data version (0 until its first edit, or after the cache lost it)."""
-    return cache.get(_version_key(firm_id), 0)
+def firm_version(firm_id: int) -> int | None:
+    """The firm's data version (0 until its first edit, or after the cache lost it).
+
+    None when the cache does not answer: nothing is then read from it or kept in it.
+    """
+    try:
+        return cache.get(_version_key(firm_id), 0)
+    except CACHE_DOWN as exc:
+        log.warning("cache unavailable, computing without it: %s", exc)
+        return None
 
 
 def bump_firm_version(firm_id: int) -> None:
@@ -41,11 +72,16 @@ def bump_firm_version(firm_id: int) -> None:
     key = _version_key(firm_id)
 
     def bump() -> None:
-        cache.add(key, 0, None)  # atomic: starts the series only if the key is missing (or was evicted)
         try:
-            cache.incr(key)
-        except ValueError:  # evicted between the two calls
-            cache.set(key, 1, None)
+            cache.add(key, 0, None)  # atomic: starts the series only if the key is missing (or evicted)
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between the two calls
+                cache.set(key, 1, None)
+        except CACHE_DOWN as exc:
+            # The edit stands. A cache that lost this bump while down restarts empty (no stale
+            # count) or, if it only missed the write, holds its counts COUNT_SECONDS at most.
+            log.warning("cache unavailable, firm %s version not bumped: %s", firm_id, exc)
 
     bump()
     transaction.on_commit(bump)
@@ -80,11 +116,13 @@ class CachedCountPaginator(Paginator):
         if self.firm_id is None:
             return super().count
         # The filters include the user's search text: hashed, so any text makes a valid cache key.
+        version = firm_version(self.firm_id)
+        if version is None:
+            return super().count
         parts = hashlib.sha256(repr(sorted(self.filters.items())).encode()).hexdigest()[:32]
-        key = (f"clients:count:{connection.settings_dict['NAME']}:{self.firm_id}:"
-               f"{firm_version(self.firm_id)}:{parts}")
-        value = cache.get(key)
+        key = f"clients:count:{connection.settings_dict['NAME']}:{self.firm_id}:{version}:{parts}"
+        value = cache_get(key)
         if value is None:
             value = super().count
-            cache.set(key, value, COUNT_SECONDS)
+            cache_set(key, value, COUNT_SECONDS)
         return value

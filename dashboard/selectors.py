@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.expressions import Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from clients.counts import firm_version
+from clients.counts import cache_get, cache_set, firm_version
 from clients.models import Client, Membership
 from clients.selectors import clients_for, membership_for
 from draws.models import Draw, DrawMatch
@@ -61,7 +60,7 @@ class Scope:
     name: str  # MINE or FIRM
     user_id: int | None
     firm_id: int | None  # None: the user belongs to no firm and sees nothing
-    version: int = 0  # the firm's data version (clients.counts): part of every cache key
+    version: int | None = 0  # the firm's data version (clients.counts), None: the cache is down
 
     @property
     def is_mine(self) -> bool:
@@ -81,15 +80,15 @@ class Scope:
         The key names the database because one Redis may serve several databases (staging, tests).
         """
         seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
-        if not seconds:
+        if not seconds or self.version is None:  # off, or the cache does not answer
             return compute()
         key = ":".join(str(part) for part in (
             "dashboard", connection.settings_dict["NAME"], self.firm_id, self.version, self.name,
             self.user_id if self.is_mine else "", today.isoformat(), name))
-        value = cache.get(key)
+        value = cache_get(key)
         if value is None:
             value = compute()
-            cache.set(key, value, seconds)
+            cache_set(key, value, seconds)
         return value
 
 

@@ -99,7 +99,7 @@ class DrawAdmin(StaffManaged, admin.ModelAdmin):
     ordering = ["-drawn_on", "-round_number"]
     list_select_related = ["category"]
     list_per_page = 50
-    readonly_fields = ["source", "entered_by", "entered_at"]
+    readonly_fields = ["source", "entered_by", "entered_at", "matched_at"]
     fieldsets = [
         (None, {"fields": ["category", "invitations_issued", "lowest_crs", "drawn_on", "round_number"]}),
         (_("Times (UTC)"), {"fields": ["tie_break_at", "drawn_at"]}),
@@ -118,7 +118,8 @@ class DrawAdmin(StaffManaged, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets
-        return [*self.fieldsets, (_("Record"), {"fields": ["source", "entered_by", "entered_at"]})]
+        record = ["source", "entered_by", "entered_at", "matched_at"]
+        return [*self.fieldsets, (_("Record"), {"fields": record})]
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip().lstrip("#"))

@@ -120,6 +120,9 @@ class Draw(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the after-draw job has stored the round's matches; a recent round still without it
+    # (its job lost with the broker, say) is picked up by the sweep (services.match_pending_draws).
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-drawn_on", "-round_number"]

@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -245,8 +245,35 @@ def match_draw(*, draw_id: int) -> MatchResult:
             batch_size=2000, ignore_conflicts=True,
         )
         found, added = len(rows), DrawMatch.objects.filter(draw=draw).count() - before
+    Draw.objects.filter(pk=draw.pk).update(matched_at=timezone.now())
     log.info("round %s: %d clients would have been invited, %d new matches", draw.round_number, found, added)
     return MatchResult(draw_id=draw.pk, found=found, added=added)
+
+
+SWEEP_GRACE = timedelta(minutes=2)  # the on-commit job normally finishes well within this
+
+
+def match_pending_draws(*, now: datetime | None = None) -> list[int]:
+    """Queue the after-draw job again for every recent round whose matches were never stored.
+
+    The job is queued when a round is saved (schedule_matching), but a publish refused by a
+    broker that is down, or a queued job lost with Redis' memory, would leave the round
+    unmatched and every firm uninformed. Beat runs this sweep every 5 minutes: a round within
+    the match window, entered more than SWEEP_GRACE ago and still without matched_at, is queued
+    again (the job is idempotent: matches are unique and digests claimed once per consultant).
+    """
+    from draws import tasks  # tasks import services
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pending = list(Draw.objects.filter(
+        matched_at__isnull=True, entered_at__lte=now - SWEEP_GRACE,
+        drawn_on__gte=today - timedelta(days=MATCH_WINDOW_DAYS), drawn_on__lte=today,
+    ).order_by("drawn_on", "pk").values_list("pk", flat=True))
+    for draw_id in pending:
+        log.warning("round id %s was never matched: queuing the after-draw job again", draw_id)
+        tasks.match_draw.delay(draw_id)
+    return pending
 
 
 # --- after a round: digests ----------------------------------------------------------------------

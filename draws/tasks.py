@@ -21,3 +21,9 @@ def match_draw(self, draw_id: int) -> dict:
     result = services.match_draw(draw_id=draw_id)
     sent = services.send_draw_digests(draw_id=draw_id)
     return {"draw_id": draw_id, "found": result.found, "added": result.added, "digests_sent": sent}
+
+
+@shared_task
+def match_pending_draws() -> list[int]:
+    """Beat, every 5 minutes: queue the job again for recent rounds never matched (lost jobs)."""
+    return services.match_pending_draws()

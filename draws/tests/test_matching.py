@@ -256,3 +256,48 @@ def test_a_french_consultants_digest_is_in_french_and_an_english_colleagues_stay
     text = english.get_body(("plain",)).get_content()
     assert "Hello Ben " in text and "IRCC held round #448 on 4 November 2026" in text
     assert "3,000 invitations" in text and "Bonjour" not in text
+
+
+# --- the sweep: a round whose job was lost is matched all the same ----------------------------------
+
+def test_matching_marks_the_round_matched(people):
+    draw = _healthcare_round()
+    draw.save()  # saved without the job (as if its publish had been lost)
+    assert draw.matched_at is None
+    services.match_draw(draw_id=draw.pk)
+    draw.refresh_from_db()
+    assert draw.matched_at is not None
+
+
+def test_the_sweep_picks_only_recent_unmatched_rounds_past_the_grace(people, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.match_draw, "delay", queued.append)
+    now = timezone.now()
+    lost = DrawFactory(round_number="901", drawn_on=_today() - timedelta(days=1), lowest_crs=434)
+    just_saved = DrawFactory(round_number="902", drawn_on=_today(), lowest_crs=434)
+    matched = DrawFactory(round_number="903", drawn_on=_today(), lowest_crs=434, matched_at=now)
+    too_old = DrawFactory(round_number="904", lowest_crs=434,
+                          drawn_on=_today() - timedelta(days=services.MATCH_WINDOW_DAYS + 1))
+    Draw.objects.filter(pk__in=[lost.pk, matched.pk, too_old.pk]).update(
+        entered_at=now - timedelta(minutes=10))
+    assert services.match_pending_draws(now=now) == [lost.pk] == queued
+    assert just_saved.pk not in queued  # its own job has not had SWEEP_GRACE yet
+    assert services.match_pending_draws(now=now + timedelta(minutes=5)) == [lost.pk, just_saved.pk]
+
+
+def test_a_round_whose_job_was_lost_is_matched_and_announced_by_the_sweep(people, celery_workers, smtp_server,
+                                                                           celery_queue):
+    celery_workers.start()
+    draw = _healthcare_round()
+    draw.save()  # committed without its job: the broker refused the publish, say
+    Draw.objects.filter(pk=draw.pk).update(entered_at=timezone.now() - timedelta(minutes=3))
+
+    tasks.match_pending_draws.delay()  # beat's tick, run by the real worker, which queues the job
+    _wait_for_tasks(celery_queue, 1)
+    messages = smtp_server.wait_for(3)
+    assert sorted(m["To"] for m in messages) == ["ana@maple.example", "ben@maple.example",
+                                                 "cho@other.example"]
+    assert DrawMatch.objects.filter(draw=draw).count() == 3
+    draw.refresh_from_db()
+    assert draw.matched_at is not None
+    assert services.match_pending_draws() == []  # matched: the next tick leaves it

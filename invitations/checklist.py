@@ -43,18 +43,38 @@ def police_certificate_countries(client: Client) -> list[str]:
     return [c for c in dict.fromkeys(codes) if c not in NO_POLICE_CERTIFICATE_FROM]
 
 
+def spouse_police_certificate_countries(client: Client) -> list[str]:
+    """Countries of an accompanying spouse's recorded jobs, except Canada.
+
+    IRCC asks the accompanying spouse or partner for police certificates too. The profile records
+    the spouse's jobs (with their country) but not where else the spouse lived, so the consultant
+    adds any other country by hand; a spouse who is not coming, or who is already a Canadian
+    citizen or PR, needs none.
+    """
+    spouse = getattr(client, "spouse", None)
+    if not _has_spouse(client) or spouse is None or not spouse.is_accompanying \
+            or spouse.is_canadian_citizen_or_pr:
+        return []
+    codes = country_codes(", ".join(job.country for job in client.jobs.all() if job.of_spouse))
+    return [c for c in codes if c not in NO_POLICE_CERTIFICATE_FROM]
+
+
 def _has_spouse(client: Client) -> bool:
     if client.marital_status in (Client.MaritalStatus.MARRIED, Client.MaritalStatus.COMMON_LAW):
         return True
     return getattr(client, "spouse", None) is not None
 
 
+def _spouse_name(client: Client) -> str:
+    spouse = getattr(client, "spouse", None)
+    return str(spouse) if spouse and str(spouse) != "spouse" else _("spouse")
+
+
 def _family_members(client: Client) -> Iterator[tuple[str, str]]:
     yield "applicant", client.full_name
     others = max(client.family_size - 1, 0)
     if _has_spouse(client):
-        spouse = getattr(client, "spouse", None)
-        yield "spouse", (str(spouse) if spouse and str(spouse) != "spouse" else _("spouse"))
+        yield "spouse", _spouse_name(client)
         others -= 1
     for n in range(1, others + 1):
         yield f"dependant-{n}", _("dependant %(n)s") % {"n": n}
@@ -68,7 +88,9 @@ def _subjects(
     if rule == Rule.ALWAYS:
         return [("", name)]
     if rule == Rule.PER_COUNTRY:
-        return [(code, f"{name} — {code}") for code in police_certificate_countries(client)]
+        own = [(code, f"{name} — {code}") for code in police_certificate_countries(client)]
+        return own + [(f"spouse-{code}", f"{name} — {code} ({_spouse_name(client)})")
+                      for code in spouse_police_certificate_countries(client)]
     if rule == Rule.PER_FAMILY_MEMBER:
         return [(subject, f"{name} — {who}") for subject, who in _family_members(client)]
     if rule == Rule.PER_JOB:

@@ -184,3 +184,25 @@ def test_a_checklist_that_cannot_follow_rolls_the_edit_back(client, monkeypatch)
         _edit_profile(client, applicant, residence_countries="PH", first_name="Changed")
     applicant.refresh_from_db()
     assert applicant.residence_countries == "IN" and applicant.first_name != "Changed"
+
+
+def test_an_accompanying_spouse_gets_police_certificates_for_the_countries_of_their_jobs():
+    married = new_client(marital_status="married", family_size=2, residence_countries="IN")
+    spouse = SpouseFactory(client=married, first_name="Luis", last_name="Reyes")
+    applicant = spouse.client
+    JobFactory(client=applicant, country="GB", of_spouse=True)
+    JobFactory(client=applicant, country="CA", of_spouse=True)  # Canada: none
+    invitation = services.record_invitation(client=applicant, issued_at=ISSUED_AT, by=applicant.consultant,
+                                            now=ISSUED_AT)
+    assert [(c.subject, c.label) for c in police(invitation)] == [
+        ("IN", "Police certificate — IN"), ("spouse-GB", "Police certificate — GB (Luis Reyes)")]
+
+
+@pytest.mark.parametrize("spouse_fields", [{"is_accompanying": False}, {"is_canadian_citizen_or_pr": True}])
+def test_a_spouse_not_coming_or_already_canadian_needs_no_police_certificate(spouse_fields):
+    married = new_client(marital_status="married", family_size=2, residence_countries="IN")
+    spouse = SpouseFactory(client=married, **spouse_fields)
+    JobFactory(client=spouse.client, country="GB", of_spouse=True)
+    invitation = services.record_invitation(client=spouse.client, issued_at=ISSUED_AT,
+                                            by=spouse.client.consultant, now=ISSUED_AT)
+    assert [c.subject for c in police(invitation)] == ["IN"]

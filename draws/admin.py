@@ -62,6 +62,14 @@ class CategoryAdmin(StaffManaged, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(noc_total=Count("nocs"))
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change or set(form.changed_data) & set(services.CATEGORY_RULE_FIELDS):
+            services.schedule_refresh_after_category_change()
+            self.message_user(request, _(
+                "Every active client's stored assessment is being recomputed with this list; their "
+                "consultants get an alert for each client it makes newly eligible."))
+
     @admin.display(description=_("NOC codes"), ordering="noc_total")
     def noc_count(self, obj: Category) -> int:
         return obj.noc_total

@@ -73,6 +73,24 @@ def schedule_matching(draw_ids: Iterable[int]) -> None:
         transaction.on_commit(lambda draw_id=draw_id: tasks.match_draw.delay(draw_id), robust=True)
 
 
+# The Category fields the engine judges by: a change to any of them changes who is eligible.
+CATEGORY_RULE_FIELDS = ("slug", "effective_from", "effective_to", "experience_rule", "nocs")
+
+
+def schedule_refresh_after_category_change() -> None:
+    """Refresh every active client's stored assessment, with alerts, once the edit commits.
+
+    The stored assessments (client list, dashboard, round matching) judge categories by these
+    lists; without this they would follow an admin's edit only at the nightly refresh. It is the
+    nightly job itself (eligibility.tasks.nightly_refresh: idempotent, alerts deduplicated per
+    day), so a client the new list makes eligible raises a "newly eligible" alert for their
+    consultant.
+    """
+    from eligibility import tasks  # eligibility reads the categories: imported when used
+
+    transaction.on_commit(lambda: tasks.nightly_refresh.delay(), robust=True)
+
+
 def record_draw(draw: Draw, *, by=None) -> Draw:
     """Validate and save a new round entered by hand; schedule matching if it is recent.
 

@@ -301,3 +301,59 @@ def test_a_round_whose_job_was_lost_is_matched_and_announced_by_the_sweep(people
     draw.refresh_from_db()
     assert draw.matched_at is not None
     assert services.match_pending_draws() == []  # matched: the next tick leaves it
+
+
+# --- an admin's edit of a category list reaches the stored assessments at once ----------------------
+
+def _category_post(cat, **changes) -> dict:
+    """The admin change form's data for `cat` as it stands, with `changes`."""
+    data = {
+        "slug": cat.slug, "name_en": cat.name_en, "name_fr": cat.name_fr,
+        "effective_from": cat.effective_from.isoformat(),
+        "effective_to": cat.effective_to.isoformat() if cat.effective_to else "",
+        "experience_rule": cat.experience_rule, "nocs": list(cat.nocs.values_list("pk", flat=True)),
+        "draw_names": __import__("json").dumps(cat.draw_names), "note": cat.note,
+        **({"is_list_unconfirmed": "on"} if cat.is_list_unconfirmed else {}),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_category_list_edit_schedules_the_refresh_and_a_note_edit_does_not(
+        admin_client, reference_data, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    cat = category("healthcare_social", _today())
+    url = reverse("admin:draws_category_change", args=[cat.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(url, _category_post(cat, note="checked against the annex"), follow=True)
+    assert response.status_code == 200 and "was changed successfully" in response.content.decode()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(url, _category_post(cat, nocs=[*_category_post(cat)["nocs"], DEVELOPER]),
+                                     follow=True)
+    assert "stored assessment is being recomputed" in response.content.decode()
+    assert len(callbacks) == 1
+    assert cat.nocs.filter(pk=DEVELOPER).exists()
+
+
+def test_a_category_list_edit_makes_clients_eligible_and_alerts_their_consultant(
+        people, admin_user, client, celery_workers, celery_queue):
+    from django.urls import reverse
+
+    from eligibility.models import Alert
+
+    celery_workers.start()
+    assert "healthcare_social" not in people["Developer"].assessment.categories
+    cat = category("healthcare_social", _today())
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:draws_category_change", args=[cat.pk]),
+                           _category_post(cat, nocs=[*_category_post(cat)["nocs"], DEVELOPER]))
+    assert response.status_code == 302
+
+    deadline = time.monotonic() + 60
+    while "healthcare_social" not in ClientAssessment.objects.get(client=people["Developer"]).categories:
+        assert time.monotonic() < deadline, "the stored assessment did not follow the new list"
+        time.sleep(0.2)
+    alert = Alert.objects.get(client=people["Developer"], kind=Alert.Kind.NEWLY_ELIGIBLE)
+    assert alert.consultant == people["ana"] and "healthcare_social" in str(alert.data)

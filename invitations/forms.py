@@ -55,6 +55,11 @@ class ChecklistItemForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE)
 
 
+class AddChecklistItemForm(forms.Form):
+    label = forms.CharField(label=_("Document"), max_length=250)
+    start_by = forms.DateField(label=_("Start by"), widget=DATE)
+
+
 class ReminderOffsetsForm(forms.Form):
     offsets = forms.CharField(
         label=_("Reminder days before the deadline"), max_length=100,

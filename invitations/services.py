@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import uuid
 from dataclasses import asdict, dataclass
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -322,6 +323,38 @@ def update_checklist_item(
     item.received_on = (received_on or today) if status == ChecklistItem.Status.RECEIVED else None
     item.save(update_fields=["status", "requested_on", "received_on"])
     return item
+
+
+CUSTOM_ITEM_KEY = "custom"  # items added by hand: never generated, never removed by sync_checklist
+
+
+def add_checklist_item(
+    *, invitation: Invitation, label: str, start_by: dt.date, by, now: dt.datetime | None = None
+) -> ChecklistItem:
+    """A document the consultant adds by hand to an open invitation's checklist.
+
+    For what the recorded facts cannot generate: a spouse's country of residence, a letter
+    IRCC asked for. It is flagged like the others once `start_by` passes without a request.
+    """
+    now = now or timezone.now()
+    label = " ".join((label or "").split())
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("client__firm")
+                      .get(pk=invitation.pk))
+        _require_member(by, invitation.client, EDIT_CLIENTS)
+        if not invitation.is_open:
+            raise ValidationError({"label": _("This invitation is closed: its checklist no longer changes.")})
+        if not label:
+            raise ValidationError({"label": _("Name the document.")})
+        deadline_on = invitation.deadline_at.astimezone(firm_zone(invitation.client.firm)).date()
+        if start_by > deadline_on:
+            raise ValidationError({"start_by": _("The start-by date is after the deadline, %(date)s.")
+                                   % {"date": deadline_on.isoformat()}})
+        return ChecklistItem.objects.create(
+            invitation=invitation, item_type=None, key=CUSTOM_ITEM_KEY, subject=f"{uuid.uuid4().hex[:12]}",
+            label=label[:250], lead_time_days=min(max((deadline_on - start_by).days, 0), 365),
+            start_by=start_by,
+        )
 
 
 @dataclass

@@ -10,4 +10,5 @@ urlpatterns = [
     path("clients/<int:client_pk>/record/", views.record, name="record"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("items/<int:pk>/", views.update_item, name="item"),
+    path("<int:pk>/items/add/", views.add_item, name="add_item"),
 ]

@@ -25,6 +25,7 @@ from clients.selectors import clients_for, membership_for
 from invitations import selectors, services
 from invitations.checklist import item_types_for
 from invitations.forms import (
+    AddChecklistItemForm,
     ChecklistItemForm,
     ItemTypeFormSet,
     RecordInvitationForm,
@@ -35,7 +36,7 @@ from invitations.models import ChecklistItem, Invitation
 
 
 def section_context(request: HttpRequest, client: Client, *, record_form=None, status_form=None,
-                    item_form=None, item_pk=None) -> dict:
+                    item_form=None, item_pk=None, add_item_form=None) -> dict:
     """Everything the client page section shows, in a fixed number of queries."""
     membership = membership_for(request.user)
     zone = services.firm_zone(membership.firm)
@@ -60,6 +61,8 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
         "status_form": (status_form or StatusForm(current=current.status))
         if may_record and current and current.is_open else None,
         "can_edit_items": can(request.user, EDIT_CLIENTS),
+        "add_item_form": (add_item_form or AddChecklistItemForm(initial={"start_by": today}))
+        if current and current.is_open and can(request.user, EDIT_CLIENTS) else None,
         "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
         "next": f"{request.get_full_path()}#ita", "today": today,
     }
@@ -139,6 +142,24 @@ def update_item(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _back(request, item.invitation.client)
     return _invalid(request, item.invitation.client, item_form=form, item_pk=item.pk)
+
+
+@role_required(EDIT_CLIENTS)
+@require_POST
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document added by hand to an open invitation's checklist."""
+    invitation = get_object_or_404(selectors.invitations_for(request.user).select_related("client"), pk=pk)
+    form = AddChecklistItemForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_checklist_item(invitation=invitation, label=form.cleaned_data["label"],
+                                        start_by=form.cleaned_data["start_by"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Document added to the checklist."))
+            return _back(request, invitation.client)
+    return _invalid(request, invitation.client, add_item_form=form)
 
 
 @role_required(VIEW_CLIENTS)

@@ -162,6 +162,15 @@ def test_checklist_item_survives_hostile_input(client, world):
     assert set(statuses) <= {302, 400}
 
 
+def test_checklist_document_added_by_hand_survives_hostile_input(client, world):
+    _login(client, world, "assistant")
+    url = reverse("invitations:add_item", args=[world.invitation.pk])
+    statuses = fuzz_form_post(client, url, ["label", "start_by", "next"],
+                              fixed={"label": "Police certificate — US (spouse)",
+                                     "start_by": timezone.localdate().isoformat()}, max_examples=20)
+    assert set(statuses) <= {302, 400}
+
+
 def test_reminder_schedule_survives_hostile_input(client, world):
     _login(client, world, "owner")
     url = reverse("invitations:settings")

@@ -112,6 +112,11 @@ MATRIX: dict[str, Row] = {
                             get="405 405 405 403 302 405",
                             post="302 302 302 403 302 404",
                             post_data=lambda w: {"status": "requested"}),
+    "invitations:add_item": Row(_url("invitations:add_item", "invitation"),
+                                get="405 405 405 403 302 405",
+                                post="302 302 302 403 302 404",
+                                post_data=lambda w: {"label": "Police certificate — US (spouse)",
+                                                     "start_by": w.invitation.issued_at.date().isoformat()}),
     # Reports: members read them (page, PDF, JSON, compare); owners and consultants generate.
     "eligibility:client_reports": Row(_url("eligibility:client_reports", "client"),
                                       get="200 200 200 404 302 404",

@@ -206,3 +206,50 @@ def test_a_spouse_not_coming_or_already_canadian_needs_no_police_certificate(spo
     invitation = services.record_invitation(client=spouse.client, issued_at=ISSUED_AT,
                                             by=spouse.client.consultant, now=ISSUED_AT)
     assert [c.subject for c in police(invitation)] == ["IN"]
+
+
+# --- a document added by hand -----------------------------------------------------------------------
+
+def test_a_consultant_adds_a_document_by_hand_and_it_is_flagged_like_the_others(client):
+    from django.urls import reverse
+
+    applicant, invitation = invited_client(residence_countries="IN")
+    client.force_login(applicant.consultant)
+    response = client.post(reverse("invitations:add_item", args=[invitation.pk]),
+                           {"label": "  Police certificate — US   (spouse) ", "start_by": "2027-01-10"})
+    assert response.status_code == 302
+    item = invitation.checklist.get(key=services.CUSTOM_ITEM_KEY)
+    assert (item.label, item.start_by, item.status) == (
+        "Police certificate — US (spouse)", dt.date(2027, 1, 10), "not_started")
+    assert item.lead_time_days == (DEADLINE_ON - dt.date(2027, 1, 10)).days
+    assert item.is_overdue(dt.date(2027, 1, 11)) and not item.is_overdue(dt.date(2027, 1, 10))
+    page = client.get(reverse("clients:detail", args=[applicant.pk])).content.decode()
+    assert "Police certificate — US (spouse)" in page and "added by hand" in page
+    # A later profile edit that regenerates the checklist leaves it alone.
+    services.sync_checklist(client=applicant)
+    assert invitation.checklist.filter(key=services.CUSTOM_ITEM_KEY).count() == 1
+
+
+@pytest.mark.parametrize(("data", "field", "message"), [
+    ({"label": "   ", "start_by": "2027-01-10"}, "label", "This field is required."),
+    ({"label": "Letter", "start_by": "2027-04-03"}, "start_by", "after the deadline, 2027-04-02"),
+    ({"label": "Letter", "start_by": "soon"}, "start_by", "Enter a valid date."),
+])
+def test_a_document_added_by_hand_is_refused_with_a_message_naming_the_field(client, data, field, message):
+    from django.urls import reverse
+
+    applicant, invitation = invited_client()
+    before = invitation.checklist.count()
+    client.force_login(applicant.consultant)
+    response = client.post(reverse("invitations:add_item", args=[invitation.pk]), data)
+    assert response.status_code == 400
+    assert message in " ".join(response.context["add_item_form"].errors[field])
+    assert invitation.checklist.count() == before
+
+
+def test_no_document_is_added_to_a_closed_invitation():
+    applicant, invitation = invited_client()
+    services.change_status(invitation=invitation, status="declined", by=applicant.consultant)
+    with pytest.raises(Exception, match="closed"):
+        services.add_checklist_item(invitation=invitation, label="Letter", start_by=dt.date(2027, 1, 1),
+                                    by=applicant.consultant)

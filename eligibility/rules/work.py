@@ -13,7 +13,7 @@ hours reach the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -140,8 +140,8 @@ class Span:
     hours: float
 
 
-def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
-    """Continuous spans of the jobs within [start, end] (jobs of 0 hours a week ignored)."""
+def _clipped(jobs: Iterable[Job], start: date, end: date) -> list[tuple[date, date, Job]]:
+    """(start, end, job) of each job cut to [start, end], jobs of 0 hours a week left out, sorted."""
     clipped = []
     for job in jobs:
         if not job.hours_per_week > EPSILON:  # rate(job) <= 0
@@ -152,7 +152,11 @@ def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
             clipped.append((s, e, job))
     if len(clipped) > 1:
         clipped.sort(key=lambda x: (x[0], x[1]))
-    out: list[Span] = []
+    return clipped
+
+
+def _continuous(clipped: list[tuple[date, date, Job]]) -> Iterator[tuple[date, date, list[Job]]]:
+    """(start, end, jobs) of each continuous stretch of sorted clipped jobs; a gap of a day ends one."""
     group: list[Job] = []
     g_start = g_end = None
     for s, e, job in clipped:
@@ -162,45 +166,24 @@ def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
                 g_end = e
             continue
         if group:
-            out.append(Span(g_start, g_end, fte_hours(group, g_start, g_end)))
+            yield g_start, g_end, group
         group, g_start, g_end = [job], s, e
     if group:
-        out.append(Span(g_start, g_end, fte_hours(group, g_start, g_end)))
-    return out
+        yield g_start, g_end, group
+
+
+def spans(jobs: Iterable[Job], start: date, end: date) -> list[Span]:
+    """Continuous spans of the jobs within [start, end] (jobs of 0 hours a week ignored)."""
+    return [Span(s, e, fte_hours(group, s, e)) for s, e, group in _continuous(_clipped(jobs, start, end))]
 
 
 def best_continuous_hours(jobs: Iterable[Job], start: date, end: date) -> float:
     """Hours of the longest (by hours) continuous span (spans() without building Span objects)."""
-    clipped = []
-    for job in jobs:
-        if not job.hours_per_week > EPSILON:  # rate(job) <= 0
-            continue
-        s = job.start if job.start > start else start
-        e = end if job.end is None or job.end > end else job.end
-        if s <= e:
-            clipped.append((s, e, job))
-    if not clipped:
-        return 0.0
+    clipped = _clipped(jobs, start, end)
     if len(clipped) == 1:
         s, e, job = clipped[0]
         return fte_hours((job,), s, e)
-    clipped.sort(key=lambda x: (x[0], x[1]))
-    best = None
-    group: list[Job] = []
-    g_start = g_end = None
-    for s, e, job in clipped:
-        if g_end is not None and s <= g_end + _DAY:
-            group.append(job)
-            if e > g_end:
-                g_end = e
-            continue
-        if group:
-            h = fte_hours(group, g_start, g_end)
-            if best is None or h > best:
-                best = h
-        group, g_start, g_end = [job], s, e
-    h = fte_hours(group, g_start, g_end)
-    return h if best is None or h > best else best
+    return max((fte_hours(group, s, e) for s, e, group in _continuous(clipped)), default=0.0)
 
 
 def by_noc(jobs: Iterable[Job], keep: Callable[[Job], bool]) -> dict[str, list[Job]]:

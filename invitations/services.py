@@ -351,7 +351,7 @@ def add_checklist_item(
             raise ValidationError({"start_by": _("The start-by date is after the deadline, %(date)s.")
                                    % {"date": deadline_on.isoformat()}})
         return ChecklistItem.objects.create(
-            invitation=invitation, item_type=None, key=CUSTOM_ITEM_KEY, subject=f"{uuid.uuid4().hex[:12]}",
+            invitation=invitation, item_type=None, key=CUSTOM_ITEM_KEY, subject=uuid.uuid4().hex[:12],
             label=label[:250], lead_time_days=min(max((deadline_on - start_by).days, 0), 365),
             start_by=start_by,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import date, timedelta
@@ -312,7 +313,7 @@ def _category_post(cat, **changes) -> dict:
         "effective_from": cat.effective_from.isoformat(),
         "effective_to": cat.effective_to.isoformat() if cat.effective_to else "",
         "experience_rule": cat.experience_rule, "nocs": list(cat.nocs.values_list("pk", flat=True)),
-        "draw_names": __import__("json").dumps(cat.draw_names), "note": cat.note,
+        "draw_names": json.dumps(cat.draw_names), "note": cat.note,
         **({"is_list_unconfirmed": "on"} if cat.is_list_unconfirmed else {}),
     }
     data.update(changes)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import LANGUAGE_TEST_CHOICES, Client, Education, Job, LanguageTest, Spouse
 from clients.selectors import consultants_for, noc_titles
+from clients.validators import SEARCH_MAX_LENGTH
 from eligibility.rules import clb
 
 SPOUSE_STATUSES = ("married", "common_law")
@@ -474,7 +475,7 @@ class ClientProfileForms:
 class ClientFilterForm(forms.Form):
     """Search and filters of the client list (GET)."""
 
-    q = forms.CharField(required=False, label=_("Search"),
+    q = forms.CharField(required=False, label=_("Search"), max_length=SEARCH_MAX_LENGTH,
                         widget=forms.TextInput(attrs={"placeholder": _("Name, email or EE profile number"),
                                                       "type": "search"}))
     consultant = ConsultantChoiceField(queryset=None, required=False, label=_("Consultant"),

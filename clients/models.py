@@ -13,10 +13,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clients.validators import NOTES_MAX_LENGTH, notes_length, single_line
+
 
 class Firm(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("firm email"), blank=True, help_text=_("Sender of client emails."))
+    # The firm's name and address are the From header of every client email.
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    email = models.EmailField(_("firm email"), blank=True, help_text=_("Sender of client emails."),
+                              validators=[single_line])
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/Toronto")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,9 +134,10 @@ class Client(models.Model):
         related_name="assigned_clients",
         verbose_name=_("assigned consultant"),
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("email"), blank=True)
+    # Name and address are the To header of the client's reminders.
+    first_name = models.CharField(_("first name"), max_length=100, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[single_line])
+    email = models.EmailField(_("email"), blank=True, validators=[single_line])
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.EN
@@ -152,7 +157,7 @@ class Client(models.Model):
     ee_profile_number = models.CharField(_("Express Entry profile number"), max_length=20, blank=True)
     ee_submitted_at = models.DateTimeField(_("profile submitted at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="prospect")
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTES_MAX_LENGTH, validators=[notes_length()])
 
     has_certificate = models.BooleanField(_("certificate of qualification"), default=False)
     certificate_noc = models.ForeignKey(
@@ -200,8 +205,8 @@ class Client(models.Model):
 
 class Spouse(models.Model):
     client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="spouse")
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, validators=[single_line])
     is_accompanying = models.BooleanField(_("accompanying"), default=True)
     is_canadian_citizen_or_pr = models.BooleanField(_("Canadian citizen or PR"), default=False)
 

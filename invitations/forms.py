@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from clients.validators import single_line
 from draws.models import Draw
 from invitations.models import MAX_OFFSET_DAYS, ChecklistItem, ChecklistItemType, Invitation, validate_offsets
 
@@ -56,7 +57,7 @@ class ChecklistItemForm(forms.Form):
 
 
 class AddChecklistItemForm(forms.Form):
-    label = forms.CharField(label=_("Document"), max_length=250)
+    label = forms.CharField(label=_("Document"), max_length=250, validators=[single_line])
     start_by = forms.DateField(label=_("Start by"), widget=DATE)
 
 
@@ -81,7 +82,7 @@ class ReminderOffsetsForm(forms.Form):
 
 class ItemTypeForm(forms.Form):
     key = forms.SlugField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label=_("Document"), max_length=120)
+    name = forms.CharField(label=_("Document"), max_length=120, validators=[single_line])
     rule = forms.ChoiceField(label=_("Generated"), choices=ChecklistItemType.Rule.choices,
                              initial=ChecklistItemType.Rule.ALWAYS)
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=365)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Firm
+from clients.validators import single_line
 
 # Ministerial Instructions since 2018-06-26: 60 calendar days to submit a complete application.
 ITA_WINDOW = dt.timedelta(days=60)
@@ -83,7 +84,7 @@ class ChecklistItemType(models.Model):
         Firm, null=True, blank=True, on_delete=models.CASCADE, related_name="checklist_item_types"
     )
     key = models.SlugField(_("key"), max_length=40)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line])
     rule = models.CharField(_("generated"), max_length=30, choices=Rule.choices, default=Rule.ALWAYS)
     lead_time_days = models.PositiveSmallIntegerField(
         _("lead time (days)"), validators=[MaxValueValidator(365)],
@@ -233,7 +234,7 @@ class ChecklistItem(models.Model):
     key = models.SlugField(max_length=40)
     subject = models.CharField(_("for"), max_length=40, blank=True,
                                help_text=_("Country code, family member or job the item is for."))
-    label = models.CharField(_("document"), max_length=250)
+    label = models.CharField(_("document"), max_length=250, validators=[single_line])
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"))
     start_by = models.DateField(_("start by"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -261,12 +262,19 @@ class ChecklistItem(models.Model):
 
 
 class ConsultantDigest(models.Model):
-    """A consultant's daily summary: one row per consultant and day, so it goes out once."""
+    """A consultant's daily summary: one row per consultant and day, so it goes out once.
+
+    A summary that can never be sent (an address or a name no mail server accepts, a template
+    error) is a row too, without sent_at and with the error: the day's later runs skip it and
+    the other consultants' summaries still go out. An SMTP outage leaves no row: the next run
+    tries again.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField()
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
     overdue_items = models.PositiveIntegerField(default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_digest_per_day")]

@@ -11,6 +11,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from eligibility.i18n import category_name
+from eligibility.rules import status as verdict
+
+# The three verdicts of shared/spec/assessment.md, with the one label each shows everywhere
+# (the badge, templatetags/verdicts.py, reads these).
+STATUS_CHOICES = [
+    (verdict.ELIGIBLE, _("Eligible")),
+    (verdict.NOT_ELIGIBLE, _("Not eligible")),
+    (verdict.CANNOT_JUDGE, _("Check")),
+]
 
 
 class ClientAssessment(models.Model):
@@ -22,7 +31,13 @@ class ClientAssessment(models.Model):
     fsw = models.BooleanField(default=False)
     cec = models.BooleanField(default=False)
     fstp = models.BooleanField(default=False)
+    # Three-way verdicts (rules.status values); the booleans above are status == "eligible",
+    # kept for the readers that only ask "eligible?". "cannot_judge" is never "not eligible".
+    fsw_status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=verdict.NOT_ELIGIBLE)
+    cec_status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=verdict.NOT_ELIGIBLE)
+    fstp_status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=verdict.NOT_ELIGIBLE)
     categories = models.JSONField(default=list)  # slugs of eligible categories
+    categories_check = models.JSONField(default=list)  # slugs of categories that cannot be judged
     result = models.JSONField()  # Assessment.to_dict()
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -15,6 +15,7 @@ from draws.models import Category, Draw
 from eligibility import reporting, rules
 from eligibility.models import Alert, ClientAssessment, Report
 from eligibility.rules import facts as F
+from eligibility.rules import status as verdict
 from eligibility.rules.dates import add_months, add_years
 
 
@@ -127,7 +128,10 @@ def _row(client: Client, a: rules.Assessment, as_of: date) -> ClientAssessment:
         crs_total=data["crs"]["total"],
         fsw=data["programs"]["fsw"]["eligible"], cec=data["programs"]["cec"]["eligible"],
         fstp=data["programs"]["fstp"]["eligible"],
+        fsw_status=verdict.of(data["programs"]["fsw"]), cec_status=verdict.of(data["programs"]["cec"]),
+        fstp_status=verdict.of(data["programs"]["fstp"]),
         categories=[c["slug"] for c in data["categories"] if c["eligible"]],
+        categories_check=[c["slug"] for c in data["categories"] if verdict.of(c) == verdict.CANNOT_JUDGE],
         result=data,
     )
 
@@ -155,7 +159,8 @@ def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date 
             ClientAssessment.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["client"],
                 update_fields=["firm", "as_of", "rules", "crs_total", "fsw", "cec", "fstp",
-                               "categories", "result", "computed_at"],
+                               "fsw_status", "cec_status", "fstp_status", "categories",
+                               "categories_check", "result", "computed_at"],
             )
         count += len(batch)
         last_id = batch[-1].id

@@ -92,6 +92,11 @@ SENTENCES: tuple[str, ...] = (
     _("no paid work in Canada in a listed occupation in the last %(years)s years"),
     _("no paid work in a listed occupation in the last %(years)s years"),
     _("requires a Canadian Armed Forces job offer (not recorded)"),
+    _("ten years of Canadian Armed Forces service are needed too (not recorded)"),
+    _("a paid job has no NOC code recorded, so whether it is in a listed occupation cannot be judged"),
+    _("eligibility for FSW, CEC or FSTP cannot be judged (category draws also require a program)"),
+    _("the job starting %(day)s has no NOC code recorded, so this cannot be judged"),
+    _("the job offer has no NOC code recorded, so this cannot be judged"),
     # Warnings: documents and marital status
     _("the Express Entry profile submitted on %(day)s expired on %(expired)s"),
     _("%(test)s result of %(day)s is dated after %(until)s and is not counted"),

@@ -50,11 +50,16 @@ from .facts import (
 )
 from .programs import ProgramResult, ProgramResults, cec, fstp, fsw, program_results
 from .spec import SpecError, as_of_from_json
+from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE, STATUSES
 from .tables import RuleSet, rule_set_for
 from .whatif import ScoreChange, WhatIf, score_changes_ahead, what_if
 
 __all__ = [
     "ABILITIES",
+    "CANNOT_JUDGE",
+    "ELIGIBLE",
+    "NOT_ELIGIBLE",
+    "STATUSES",
     "EDUCATION_LEVELS",
     "ENGLISH_TESTS",
     "FRENCH_TESTS",

@@ -29,6 +29,7 @@ from .facts import (
 )
 from .programs import ProgramResults, program_results
 from .spec import SpecError
+from .status import CANNOT_JUDGE
 from .unchecked import unchecked
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -48,6 +49,11 @@ class Assessment:
     @property
     def eligible_categories(self) -> tuple[str, ...]:
         return tuple(c.slug for c in self.categories if c.eligible)
+
+    @property
+    def check_categories(self) -> tuple[str, ...]:
+        """Slugs of the categories that cannot be judged (never "not eligible")."""
+        return tuple(c.slug for c in self.categories if c.verdict == CANNOT_JUDGE)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the output document of shared/spec/assessment.md."""

@@ -12,9 +12,16 @@ Work must be paid; in Canada or abroad.
 "canadian_experience_2026" (physicians / senior managers / researchers): 12 months (1,560 h) in
 one listed occupation in Canada (paid, not self-employed, not as a full-time student) within
 3 years, treated as not necessarily continuous (UNCONFIRMED whether "continuous" still applies).
-"skilled_military_2026": needs a Canadian Armed Forces job offer, which is not recorded: never
-eligible. "language" (French): NCLC 7+ in all four abilities on a valid TEF/TCF Canada result.
-An empty NOC list (UNCONFIRMED list) cannot be judged: not eligible, and the reason says so.
+"skilled_military_2026": needs a Canadian Armed Forces job offer and years of service, which no
+recorded fact covers: cannot be judged. "language" (French): NCLC 7+ in all four abilities on a
+valid TEF/TCF Canada result.
+
+Three-way status (status.py): an occupation list that is not known (occupation_list_known(): an
+empty list, whatever the UNCONFIRMED flag) cannot be judged, nor can an unknown experience rule;
+a listed-occupation requirement not met while a paid job has no NOC code cannot be judged; a
+category met while no program is met but one cannot be judged (programs.py) cannot be judged.
+No program met or judgeable is "not eligible", whatever the category. Once a list is loaded, the
+occupations are judged against it.
 
 months = FTE months (130 h each, one decimal, at most 36) counted for the best listed occupation:
 the longest continuous span under the 2023-2025 rule, all work in the window otherwise.
@@ -30,6 +37,7 @@ from typing import Any
 from .derive import Derived, derive
 from .facts import ABILITIES, CategoryRule, Facts, Job
 from .programs import ProgramResults, program_results
+from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
 from .work import (
     HOURS_PER_MONTH,
@@ -62,18 +70,32 @@ class CategoryResult:
     reasons: tuple[str, ...]
     rule: str
     name: str = ""
+    status: str = ""  # status.ELIGIBLE / NOT_ELIGIBLE / CANNOT_JUDGE ("" reads from eligible)
+
+    @property
+    def verdict(self) -> str:
+        """The three-way status (status.py); eligible is exactly verdict == ELIGIBLE."""
+        return self.status or (ELIGIBLE if self.eligible else NOT_ELIGIBLE)
 
     def to_dict(self) -> dict[str, Any]:
         """A categories[] entry of shared/spec/assessment.md (no occupation/months for French)."""
         if self.rule == "language":
-            return {"slug": self.slug, "eligible": self.eligible, "reasons": list(self.reasons)}
+            return {"slug": self.slug, "status": self.verdict, "eligible": self.eligible,
+                    "reasons": list(self.reasons)}
         return {
             "slug": self.slug,
+            "status": self.verdict,
             "eligible": self.eligible,
             "occupation": self.occupation,
             "months": self.months,
             "reasons": list(self.reasons),
         }
+
+
+def occupation_list_known(rule: CategoryRule) -> bool:
+    """Whether the category's occupation list is known: an empty list (not loaded yet, e.g. a
+    year whose list IRCC has not published) cannot be judged against."""
+    return bool(rule.nocs)
 
 
 def in_force(rule: CategoryRule, as_of: date) -> bool:
@@ -100,7 +122,7 @@ class _Work:
     """
 
     __slots__ = ("paid", "canadian", "start", "end", "occupation_rule", "any_program", "derived",
-                 "_hours", "_french")  # fmt: skip
+                 "unnamed", "_hours", "_french")  # fmt: skip
 
     def __init__(self, facts: Facts, as_of: date, programs: ProgramResults, derived: Derived):
         paid: dict[str, list[Job]] = {}
@@ -116,7 +138,11 @@ class _Work:
         self.occupation_rule = (
             "occupation_2026" if as_of >= OCCUPATION_2026_FROM else "occupation_2023_2025"
         )
-        self.any_program = programs.any_eligible
+        # The program condition's verdict (ELIGIBLE / NOT_ELIGIBLE / CANNOT_JUDGE): part of
+        # every remembered result's key.
+        self.any_program = programs.verdict
+        # Paid work without a NOC code: it may be in a listed occupation (cache-key part too).
+        self.unnamed = "" in paid
         self.derived = derived
         self._hours: dict[tuple[str, str], float] = {}
         self._french: tuple[bool, str] | None = None
@@ -196,6 +222,11 @@ def _occupation(rule: CategoryRule, work: _Work, applied: str):
 _EXPERIENCE_RULES = frozenset({"occupation_2023_2025", "occupation_2026", "canadian_experience_2026"})
 _NO_PROGRAM = "not eligible for FSW, CEC or FSTP (category draws also require a program)"
 _UNCONFIRMED_NOTE = "the occupation list used is unconfirmed; check it on canada.ca"
+_UNNAMED = "a paid job has no NOC code recorded, so whether it is in a listed occupation cannot be judged"
+_MILITARY = "ten years of Canadian Armed Forces service are needed too (not recorded)"
+_PROGRAM_UNKNOWN = (
+    "eligibility for FSW, CEC or FSTP cannot be judged (category draws also require a program)"
+)
 
 
 def category_result(
@@ -209,7 +240,7 @@ def category_result(
 # is met and the French-language reason (no listed occupation worked, unconfirmed list, military,
 # unknown rule, the French category) are immutable and the same for many clients: they are
 # remembered per rule object (held, so its id cannot be reused while remembered).
-_SHARED: dict[tuple[int, str, bool, str], tuple[CategoryRule, CategoryResult]] = {}
+_SHARED: dict[tuple[int, str, str, str], tuple[CategoryRule, CategoryResult]] = {}
 _SHARED_MAX = 10_000
 
 
@@ -225,6 +256,8 @@ def _category_result(rule: CategoryRule, work: _Work) -> CategoryResult:
             for noc in groups:
                 if noc in listed:  # worked in a listed occupation: hours decide
                     return _build(rule, work, applied)
+        if work.unnamed and "" in (work.canadian if applied == "canadian_experience_2026" else work.paid):
+            variant = "unnamed"
     elif applied == "language":
         variant = work.french()[1]
     key = (id(rule), applied, work.any_program, variant)
@@ -242,30 +275,47 @@ def _build(rule: CategoryRule, work: _Work, applied: str) -> CategoryResult:
     occupation: str | None = None
     m: float | None = None
     note = None
+    unknown = False  # the category's own condition cannot be judged
     if applied in _EXPERIENCE_RULES:
-        if not rule.nocs:
-            met, m = False, 0.0
+        if not occupation_list_known(rule):
+            met, m, unknown = False, 0.0, True
             reasons = [
                 "the occupation list for this category is unconfirmed, so eligibility "
                 "cannot be judged"
             ]
         else:
             met, occupation, m, reasons = _occupation(rule, work, applied)
+            groups = work.canadian if applied == "canadian_experience_2026" else work.paid
+            if not met and "" in groups:
+                unknown = True
+                reasons.append(_UNNAMED)
             if rule.list_unconfirmed:
                 note = _UNCONFIRMED_NOTE
     elif applied == "language":
         met, reason = work.french()
         reasons = [reason]
     elif applied == "skilled_military_2026":
-        met, reasons, m = False, ["requires a Canadian Armed Forces job offer (not recorded)"], 0.0
+        met, m, unknown = False, 0.0, True
+        reasons = ["requires a Canadian Armed Forces job offer (not recorded)", _MILITARY]
     else:
-        met, reasons = False, [f"unknown experience rule {rule.experience_rule!r}"]
-    if not work.any_program:
-        met = False
+        met, unknown = False, True
+        reasons = [f"unknown experience rule {rule.experience_rule!r}"]
+    program = work.any_program
+    if program == NOT_ELIGIBLE:
+        met, status = False, NOT_ELIGIBLE
         reasons.append(_NO_PROGRAM)
+    elif unknown:
+        status = CANNOT_JUDGE
+    elif not met:
+        status = NOT_ELIGIBLE
+    elif program == CANNOT_JUDGE:
+        met, status = False, CANNOT_JUDGE
+        reasons.append(_PROGRAM_UNKNOWN)
+    else:
+        status = ELIGIBLE
     if note is not None:
         reasons.append(note)
-    return _category(rule.slug, met, occupation, m, tuple(reasons), applied, rule.name)
+    return _category(rule.slug, met, occupation, m, tuple(reasons), applied, rule.name, status)
 
 
 def category_results(
@@ -287,7 +337,7 @@ def category_results(
     # Otherwise every result depends only on the date, whether a program is met and the French
     # reason: the whole list is remembered for that combination.
     variant = work.french()[1] if has_language else ""
-    key = (id(categories), as_of, work.any_program, variant)
+    key = (id(categories), as_of, work.any_program, variant, work.unnamed)
     hit = _LISTS.get(key)
     if hit is not None and hit[0] is rules:
         return list(hit[1])
@@ -303,7 +353,8 @@ def category_results(
 # and, per (sequence, date, program met, French reason), the results of clients who worked in
 # none of those NOCs. A changed sequence gets a new plan, so stale results are never returned.
 _PLANS: dict[int, tuple[tuple[CategoryRule, ...], frozenset[str], bool]] = {}
-_LISTS: dict[tuple[int, date, bool, str], tuple[tuple[CategoryRule, ...], tuple[CategoryResult, ...]]] = {}
+_ListKey = tuple[int, date, str, str, bool]
+_LISTS: dict[_ListKey, tuple[tuple[CategoryRule, ...], tuple[CategoryResult, ...]]] = {}
 
 
 def _plan(categories: Sequence[CategoryRule]) -> tuple[tuple[CategoryRule, ...], frozenset[str], bool]:
@@ -348,6 +399,8 @@ def _results(rules: tuple[CategoryRule, ...], work: _Work, as_of: date) -> list[
                 if worked:
                     out.append(_build(r, work, applied))
                     continue
+            if work.unnamed and "" in (canadian if applied == "canadian_experience_2026" else paid):
+                variant = "unnamed"
         elif applied == "language":
             variant = work.french()[1]
         hit = shared.get((id(r), applied, any_program, variant))

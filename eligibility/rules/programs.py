@@ -26,12 +26,13 @@ simply continue (work.accrual_date, then a full re-check on that day); None if n
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from .derive import Derived, ScoredTest, derive
-from .facts import ABILITIES, Facts, Job
+from .facts import ABILITIES, Facts, Job, JobOffer
+from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
 from .work import (
     HOURS_PER_YEAR,
@@ -87,12 +88,19 @@ class ProgramResult:
     progress: str | None = None
     details: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    status: str = ""  # status.ELIGIBLE / NOT_ELIGIBLE / CANNOT_JUDGE ("" reads from eligible)
+
+    @property
+    def verdict(self) -> str:
+        """The three-way status (status.py); eligible is exactly verdict == ELIGIBLE."""
+        return self.status or (ELIGIBLE if self.eligible else NOT_ELIGIBLE)
 
     def to_dict(self) -> dict[str, Any]:
         """The program object of shared/spec/assessment.md."""
         if self.program == "fsw":
-            return {"eligible": self.eligible, "points": self.points, "reasons": list(self.reasons)}
-        return {"eligible": self.eligible, "reasons": list(self.reasons)}
+            return {"status": self.verdict, "eligible": self.eligible, "points": self.points,
+                    "reasons": list(self.reasons)}
+        return {"status": self.verdict, "eligible": self.eligible, "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,15 @@ class ProgramResults:
     @property
     def eligible_programs(self) -> tuple[str, ...]:
         return tuple(r.program for r in (self.fsw, self.cec, self.fstp) if r.eligible)
+
+    @property
+    def verdict(self) -> str:
+        """Whether any program is met: eligible if one is, cannot judge if none is but one
+        cannot be judged (what a category's "requires a program" condition reads)."""
+        statuses = [r.verdict for r in (self.fsw, self.cec, self.fstp)]
+        if ELIGIBLE in statuses:
+            return ELIGIBLE
+        return CANNOT_JUDGE if CANNOT_JUDGE in statuses else NOT_ELIGIBLE
 
     def to_dict(self) -> dict[str, Any]:
         return {"fsw": self.fsw.to_dict(), "cec": self.cec.to_dict(), "fstp": self.fstp.to_dict()}
@@ -501,6 +518,7 @@ def _fsw(
         progress,
         grid,
         tuple(warnings),
+        ELIGIBLE if eligible else NOT_ELIGIBLE,
     )
 
 
@@ -567,7 +585,8 @@ def _cec(
     )
     progress = f"{fmt_months(months(total, 3))} of 12 months of Canadian experience"
     return _result(
-        "cec", eligible, tuple(ok if eligible else bad), None, met_on, progress, {}, ()
+        "cec", eligible, tuple(ok if eligible else bad), None, met_on, progress, {}, (),
+        ELIGIBLE if eligible else NOT_ELIGIBLE,
     )
 
 
@@ -669,6 +688,7 @@ def _fstp(
         progress,
         {},
         tuple(warnings),
+        ELIGIBLE if eligible else NOT_ELIGIBLE,
     )
 
 
@@ -678,11 +698,59 @@ def program_results(facts: Facts, *, as_of: date, derived: Derived | None = None
     tests = _ordered_tests(d)
     jobs = _Jobs(facts)
     on_day = _deriver(facts)
-    return _results(
+    results = _results(
         _fsw(facts, as_of, d, tests, jobs, on_day),
         _cec(facts, as_of, d, tests, jobs, on_day),
         _fstp(facts, as_of, d, tests, jobs, on_day),
     )
+    missing = unnamed_occupations(facts)
+    if missing and not (results.fsw.eligible and results.cec.eligible and results.fstp.eligible):
+        results = _judge_unnamed(results, facts, as_of, missing)
+    return results
+
+
+# --- occupations not recorded -------------------------------------------------------------------
+# A paid job or a job offer without a NOC code is an occupation the facts do not name: whether it
+# is skilled work, a trade or the trade of a certificate cannot be known. A program it could make
+# met is "cannot judge", never "not eligible": the facts are re-checked with the unnamed
+# occupations taken as the most favourable one, a TEER 2 trade (NOC 72310, carpenters: skilled
+# for FSW, CLB 5 for CEC, a trade for FSTP, one occupation for continuity); a program met that
+# way cannot be judged until the NOC code is recorded.
+
+_FAVOURABLE_NOC = "72310"
+
+
+def unnamed_occupations(facts: Facts) -> tuple[str, ...]:
+    """Sentences naming each paid job or job offer recorded without a NOC code (none: ())."""
+    out = [
+        f"the job starting {j.start.isoformat()} has no NOC code recorded"
+        for j in facts.work_history
+        if j.paid and not j.noc
+    ]
+    if facts.job_offer is not None and not facts.job_offer.noc:
+        out.append("the job offer has no NOC code recorded")
+    return tuple(out)
+
+
+def _judge_unnamed(
+    results: ProgramResults, facts: Facts, as_of: date, missing: tuple[str, ...]
+) -> ProgramResults:
+    offer = facts.job_offer
+    favourable = replace(
+        facts,
+        work_history=tuple(
+            replace(j, noc=_FAVOURABLE_NOC) if not j.noc else j for j in facts.work_history
+        ),
+        job_offer=JobOffer(_FAVOURABLE_NOC, offer.years) if offer is not None and not offer.noc else offer,
+    )
+    best = program_results(favourable, as_of=as_of)
+    out = []
+    for r, b in zip((results.fsw, results.cec, results.fstp), (best.fsw, best.cec, best.fstp), strict=True):
+        if not r.eligible and b.eligible:
+            reasons = (*r.reasons, *(f"{m}, so this cannot be judged" for m in missing))
+            r = replace(r, reasons=reasons, met_on=None, status=CANNOT_JUDGE)
+        out.append(r)
+    return _results(*out)
 
 
 __all__ = [

@@ -154,11 +154,11 @@ def test_skilled_military_cannot_be_judged():
     assert r.reasons[0] == "requires a Canadian Armed Forces job offer (not recorded)"
 
 
-def test_empty_unconfirmed_list_is_not_eligible():
-    stem = rule_from_json("2026", "stem", date(2026, 2, 18))
-    assert stem.nocs == frozenset()
+def test_an_empty_occupation_list_cannot_be_judged_never_not_eligible():
+    stem = CategoryRule("stem", "STEM", date(2026, 2, 18), None, "occupation_2026", frozenset(), True)
     r = one(facts(job(noc="21231", start=date(2023, 1, 1))), stem, date(2026, 6, 1))
     assert not r.eligible and "unconfirmed" in r.reasons[0]
+    assert r.verdict == "cannot_judge" and r.to_dict()["status"] == "cannot_judge"
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,8 @@ def test_french_category(scores, test, eligible):
     f = facts(language_tests=(IELTS9, LanguageTest(test, date(2026, 1, 1), *scores)))
     r = one(f, french, date(2026, 6, 1))
     assert r.eligible is eligible
-    assert r.to_dict().keys() == {"slug", "eligible", "reasons"}
+    assert r.to_dict().keys() == {"slug", "status", "eligible", "reasons"}
+    assert r.to_dict()["status"] == ("eligible" if eligible else "not_eligible")
     expired = one(f, french, date(2028, 1, 1))
     assert not expired.eligible
 

@@ -503,6 +503,11 @@ def test_the_golden_cases_cover_the_paths_they_are_meant_to():
     assert sum(o["crs"]["spouse_factors"] > 0 for o in outs) > 100
     assert sum(o["derived"]["second_language"] is not None for o in outs) > 100
     assert sum(any("expired" in w for w in o["warnings"]) for o in outs) > 100
+    # Three-way verdicts: unknown 2026 lists and skilled military are "cannot judge", and
+    # `eligible` is exactly `status == "eligible"` everywhere.
+    verdicts = [v for o in outs for v in (*o["programs"].values(), *o["categories"])]
+    assert all(v["eligible"] == (v["status"] == "eligible") for v in verdicts)
+    assert sum(v["status"] == "cannot_judge" for v in verdicts) > 500
     met_later = [r for r in results if any(m and m > r["out"]["as_of"] for m in r["met_on"])]
     assert len(met_later) > 30
     years = {o["as_of"][:4] for o in outs}

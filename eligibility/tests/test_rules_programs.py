@@ -188,8 +188,8 @@ def test_example_programs(example):
     _, as_of, a = example
     p = a.to_dict()["programs"]
     assert set(p) == {"fsw", "cec", "fstp"}
-    assert set(p["fsw"]) == {"eligible", "points", "reasons"}
-    assert set(p["cec"]) == set(p["fstp"]) == {"eligible", "reasons"}
+    assert set(p["fsw"]) == {"status", "eligible", "points", "reasons"}
+    assert set(p["cec"]) == set(p["fstp"]) == {"status", "eligible", "reasons"}
     assert p["fsw"]["eligible"] is True and p["fsw"]["points"] == 87
     assert a.programs.fsw.details == {
         "language": 24,
@@ -201,7 +201,8 @@ def test_example_programs(example):
         "adaptability": 10,
     }
     assert p["cec"]["eligible"] is True
-    assert p["fstp"] == {"eligible": False, "reasons": ["no work in an eligible trade"]}
+    assert p["fstp"] == {"status": "not_eligible", "eligible": False,
+                         "reasons": ["no work in an eligible trade"]}
     assert a.programs.cec.met_on == as_of and a.programs.fstp.met_on is None
 
 
@@ -214,9 +215,11 @@ def test_example_categories_and_output_shape(example):
     assert cats["healthcare_social"]["eligible"] is True
     assert cats["healthcare_social"]["occupation"] == "31301"
     assert cats["healthcare_social"]["months"] == 36.0
-    assert set(cats["healthcare_social"]) == {"slug", "eligible", "occupation", "months", "reasons"}
+    assert set(cats["healthcare_social"]) == {"slug", "status", "eligible", "occupation", "months",
+                                              "reasons"}
     assert cats["french"] == {
         "slug": "french",
+        "status": "eligible",
         "eligible": True,
         "reasons": ["NCLC 7 or higher in all four abilities"],
     }

@@ -1,7 +1,8 @@
-"""Admin for firms, members, NOC codes and clients (Django staff; day-to-day work uses the client pages).
+"""Admin for firms, members, NOC codes and clients: superusers only (day-to-day work uses the client pages).
 
-Client changes made here refresh the stored assessment like the pages do, and a staff
-user who is not a superuser only sees their own firm's clients.
+Every admin here lists all firms' rows, so the site keeps them from other staff whatever their
+model permissions (audit/admin_access.py). Client changes made here refresh the stored
+assessment like the pages do.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Noc, Spouse
-from clients.selectors import clients_for
 from clients.services import schedule_assessment_refresh
 
 
@@ -89,10 +89,6 @@ class ClientAdmin(admin.ModelAdmin):
         ]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs & clients_for(request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

@@ -25,7 +25,7 @@ SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-only-for-the-embedded-d
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "audit.apps.AdminConfig",  # django.contrib.admin, superuser-only by default (audit/admin_access.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

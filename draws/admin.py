@@ -1,4 +1,9 @@
-"""Admin for categories and rounds: entry goes through draws.services, never around it."""
+"""Admin for categories and rounds: entry goes through draws.services, never around it.
+
+Categories and rounds are IRCC reference data: Django staff who manage draws reach them
+(audit.admin_access.DrawsStaffAdmin). Matches and digests name firms and clients: superusers
+only, the site's default for every other ModelAdmin.
+"""
 
 from __future__ import annotations
 
@@ -14,34 +19,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from clients.permissions import MANAGE_DRAWS, can
+from audit.admin_access import DrawsStaffAdmin
 from draws import importer, services
 from draws.forms import DrawAdminForm, ImportForm
 from draws.models import Category, Draw, DrawDigest, DrawMatch
 
 
-class StaffManaged:
-    """Draws and categories are IRCC reference data: Django staff manage them (clients.permissions
-    MANAGE_DRAWS), whatever their model permissions; nobody else sees them in the admin."""
-
-    def has_module_permission(self, request) -> bool:
-        return can(request.user, MANAGE_DRAWS)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return can(request.user, MANAGE_DRAWS)
-
-    def has_add_permission(self, request) -> bool:
-        return can(request.user, MANAGE_DRAWS)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return can(request.user, MANAGE_DRAWS)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return can(request.user, MANAGE_DRAWS)
-
-
 @admin.register(Category)
-class CategoryAdmin(StaffManaged, admin.ModelAdmin):
+class CategoryAdmin(DrawsStaffAdmin, admin.ModelAdmin):
     list_display = ["name_en", "slug", "effective_from", "effective_to", "experience_rule", "noc_count",
                     "list_status"]
     list_filter = ["is_list_unconfirmed", "experience_rule", ("effective_from", admin.DateFieldListFilter)]
@@ -96,7 +81,7 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Draw)
-class DrawAdmin(StaffManaged, admin.ModelAdmin):
+class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
     form = DrawAdminForm
     change_list_template = "draws/admin/draw_change_list.html"
     list_display = ["round_number", "drawn_on", "kind", "invitations", "lowest_crs", "source"]

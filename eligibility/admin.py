@@ -1,4 +1,7 @@
-"""Admin for stored assessments, reports and alerts (read-mostly: services are the writers)."""
+"""Admin for stored assessments, reports and alerts (read-mostly: services are the writers).
+
+Superusers only, as every admin but draws and categories (audit/admin_access.py).
+"""
 
 from django.contrib import admin
 

@@ -1,4 +1,7 @@
-"""Admin: reminder history read-only (written by the scan); item types and schedules editable."""
+"""Admin: reminder history read-only (written by the scan); item types and schedules editable.
+
+Superusers only, as every admin but draws and categories (audit/admin_access.py).
+"""
 
 from django.contrib import admin
 

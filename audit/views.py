@@ -19,17 +19,24 @@ from clients.selectors import clients_for
 
 
 def _before(request) -> dt.datetime | None:
-    """The `before` cursor of a paged audit list; ValueError if it is not a datetime."""
+    """The `before` cursor of a paged audit list; ValueError if it is not a usable datetime.
+
+    Usable means expressible in UTC too: databases store UTC, and SQLite's adapter converts
+    the value before the query runs, so 9999-12-31T23:59:59 in a time zone west of UTC (or
+    0001-01-01 east of it) overflowed there (a 500) while PostgreSQL accepted it.
+    """
     raw = request.GET.get("before")
     if not raw:
         return None
     try:
         value = parse_datetime(raw)
-    except ValueError:
-        value = None
-    if value is None:
-        raise ValueError(raw)
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+        if value is None:
+            raise ValueError(raw)
+        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        value.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(raw) from exc
+    return value
 
 
 def _bad_cursor():

@@ -116,6 +116,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Email: EMAIL_URL such as smtp://host:port or consolemail://
 vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+# The address people reach the site at: every email's links (a round, a client, the dashboard) start
+# with it, because an email has no request to take the host from. The demo's by default;
+# `check --deploy` warns while it is (ops/checks.py).
+SITE_URL_DEMO = "http://127.0.0.1:8000"
+SITE_URL = env.str("SITE_URL", default=SITE_URL_DEMO).rstrip("/")
 
 # Celery: Redis broker when REDIS_URL is set, else eager in-process execution.
 REDIS_URL = env("REDIS_URL")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +27,7 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
@@ -34,6 +36,7 @@ from clients.models import Client
 from clients.selectors import email_language_for
 from draws import importer
 from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
+from draws.selectors import kind_of
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +303,7 @@ class DigestSendError(RuntimeError):
     """Some digests could not be sent (SMTP down...); they stay unsent and the task retries."""
 
 
-def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
+def send_draw_digests(*, draw_id: int) -> int:
     """Email each consultant one digest of their own clients matched in the round.
 
     One DrawDigest row per (round, consultant), unique: pending rows are claimed
@@ -310,10 +313,10 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
     no consultant gets a second digest; a claim older than CLAIM_LEASE (a worker
     killed mid-send) is taken over. A consultant only ever sees clients of their
     own firm. Returns how many digests this call sent; raises DigestSendError
-    while any digest of the round is still unsent, so the task retries.
+    while any digest of the round is still unsent, so the task retries. Links in the
+    email start with settings.SITE_URL.
     """
     draw = Draw.objects.select_related("category").get(pk=draw_id)
-    site_url = getattr(settings, "SITE_URL", "") if site_url is None else site_url
     digests = _digests_by_consultant(draw)
     DrawDigest.objects.bulk_create(
         [DrawDigest(draw=draw, consultant_id=uid, firm_id=firm_id, match_count=len(own))
@@ -344,7 +347,7 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
             for pk, uid in sorted(claimed.items(), key=lambda item: item[1]):
                 user, _firm_id, own = digests[uid]
                 try:
-                    _digest_message(draw, user, own, site_url=site_url, connection=mail).send()
+                    _digest_message(draw, user, own, connection=mail).send()
                 except Exception as exc:  # noqa: BLE001 - any SMTP/socket failure: release, retry later
                     DrawDigest.objects.filter(pk=pk).update(
                         claimed_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:300]
@@ -363,13 +366,26 @@ def send_draw_digests(*, draw_id: int, site_url: str | None = None) -> int:
     return sent
 
 
+# Clients who already hold an ITA (the invitation service sets "invited" when one is recorded) or
+# have applied: a round's digest lists them apart, as nothing is to be done for them.
+ALREADY_INVITED = (Client.Status.INVITED, Client.Status.APPLIED)
+
+
+def is_actionable(match: dict) -> bool:
+    """Whether a digest row's client is one to act on (not already invited or applied)."""
+    return match["client__status"] not in ALREADY_INVITED
+
+
 def _digests_by_consultant(draw: Draw) -> dict[int, tuple]:
-    """{consultant id: (user, firm id, their matched clients of their own firm)} in two queries."""
+    """{consultant id: (user, firm id, their matched clients of their own firm)} in two queries.
+
+    A consultant all of whose matched clients already hold an ITA or have applied gets no digest.
+    """
     rows = (
         DrawMatch.objects.filter(draw=draw)
         .order_by("-crs", "client__last_name", "client__first_name")
         .values("firm_id", "crs", "margin", "client_id", "client__first_name", "client__last_name",
-                "client__consultant_id")
+                "client__consultant_id", "client__status")
     )
     by_consultant: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
@@ -387,35 +403,68 @@ def _digests_by_consultant(draw: Draw) -> dict[int, tuple]:
                         "not emailed", draw.round_number, user_id, len(matches))
             continue
         own = [m for m in matches if m["firm_id"] == membership.firm_id]  # never another firm's client
-        if own:
+        if any(is_actionable(m) for m in own):
             digests[user_id] = (user, membership.firm_id, own)
     return digests
 
 
-def _digest_message(draw: Draw, user, matches: Sequence[dict], *, site_url: str,
-                    connection) -> EmailMultiAlternatives:
+def digest_links(draw: Draw) -> dict[str, str]:
+    """The absolute links of a round's digest (settings.SITE_URL): the round and the dashboard.
+
+    The round is its row in the history, filtered to its program or category and its year.
+    """
+    site = settings.SITE_URL
+    query = urlencode({"kind": kind_of(draw), "year": draw.drawn_on.year})
+    return {
+        "round": f"{site}{reverse('draws:history')}?{query}#round-{draw.round_number}",
+        "dashboard": f"{site}{reverse('dashboard')}",
+    }
+
+
+def client_link_maker() -> Callable[[int], str]:
+    """A function giving a client page's absolute link from its id, reversing the URL only once.
+
+    A round can match thousands of clients: the URL is reversed for a placeholder id and
+    the id is put in its place per row.
+    """
+    slot = "987654321"  # no other part of the client URL contains it
+    before, after = (settings.SITE_URL + reverse("clients:detail", args=[int(slot)])).split(slot)
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _digest_message(draw: Draw, user, matches: Sequence[dict], *, connection) -> EmailMultiAlternatives:
     language = email_language_for(user)  # the consultant's own (Membership.language)
+    links, client_link = digest_links(draw), client_link_maker()
+    act = [m for m in matches if is_actionable(m)]
+    held = [m for m in matches if not is_actionable(m)]
     with translation.override(language):
         # The client lines are built here rather than looped in the template: a round can
         # match thousands of clients and the template engine would spend seconds on them.
         crs_label = gettext("CRS")
-        lines = "\n".join(f"- {m['client__first_name']} {m['client__last_name']}: {crs_label} {m['crs']} "
-                          f"(+{m['margin']})" for m in matches)
-        rows = format_html_join(
-            "\n", '<tr style="border-top: 1px solid #dee2e6;"><td>{} {}</td><td align="right">{}</td>'
-            '<td align="right">+{}</td></tr>',
-            ((m["client__first_name"], m["client__last_name"], m["crs"], m["margin"]) for m in matches),
-        )
-        context = {"draw": draw, "user": user, "count": len(matches), "lines": lines, "rows": rows,
-                   "site_url": site_url.rstrip("/")}
+
+        def lines(rows: Sequence[dict]) -> str:
+            return "\n".join(f"- {m['client__first_name']} {m['client__last_name']}: {crs_label} {m['crs']} "
+                             f"(+{m['margin']})  {client_link(m['client_id'])}" for m in rows)
+
+        def table_rows(rows: Sequence[dict]) -> str:
+            return format_html_join(
+                "\n", '<tr style="border-top: 1px solid #dee2e6;"><td><a href="{}">{} {}</a></td>'
+                '<td align="right">{}</td><td align="right">+{}</td></tr>',
+                ((client_link(m["client_id"]), m["client__first_name"], m["client__last_name"], m["crs"],
+                  m["margin"]) for m in rows),
+            )
+
+        context = {"draw": draw, "user": user, "count": len(act), "lines": lines(act),
+                   "rows": table_rows(act), "held_count": len(held), "held_lines": lines(held),
+                   "held_rows": table_rows(held), "links": links}
         subject = ngettext(  # the same English either way; French agrees "aurait été invité" with 1
             "Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
             "would have been invited",
             "Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
             "would have been invited",
-            len(matches)) % {
+            len(act)) % {
             "round": draw.round_number, "name": draw.type_label, "crs": draw.lowest_crs,
-            "count": len(matches)}
+            "count": len(act)}
         text = render_to_string("draws/email/digest.txt", context)
         html = render_to_string("draws/email/digest.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email],

@@ -107,9 +107,11 @@ def reminder_message(
 
 def digest_message(user, rows: list[dict], *, today: dt.date, connection=None) -> EmailMultiAlternatives:
     """The consultant's daily summary, in their language (Membership.language): open invitations
-    with overdue checklist items or close deadlines."""
+    with overdue checklist items or close deadlines, each linked to its client (settings.SITE_URL).
+
+    Client reminders carry no such link: clients have no login to the firm's ITA Desk."""
     language = email_language_for(user)
-    context = {"user": user, "rows": rows, "today": today}
+    context = {"user": user, "rows": rows, "today": today, "site_url": settings.SITE_URL}
     with translation.override(language):
         subject = render_to_string("invitations/email/digest_subject.txt", context)
         text = render_to_string("invitations/email/digest.txt", context)

@@ -222,7 +222,9 @@ def test_a_digest_claimed_by_a_live_worker_is_left_alone_and_a_stale_claim_is_ta
 
 
 def test_a_french_consultants_digest_is_in_french_and_an_english_colleagues_stays_english(people,
-                                                                                          smtp_server):
+                                                                                          smtp_server,
+                                                                                          settings):
+    settings.SITE_URL = "https://desk.example"
     ana = people["ana"].membership
     ana.language = "fr"
     ana.save()
@@ -230,7 +232,7 @@ def test_a_french_consultants_digest_is_in_french_and_an_english_colleagues_stay
                        category=category("healthcare_social", date(2026, 11, 4)), invitations_issued=3000,
                        lowest_crs=434)
     services.match_draw(draw_id=draw.pk)
-    assert services.send_draw_digests(draw_id=draw.pk, site_url="https://desk.example") == 3
+    assert services.send_draw_digests(draw_id=draw.pk) == 3
     by_to = {m["To"]: m for m in smtp_server.wait_for(3)}
     crs = people["Eligible"].assessment.crs_total
 
@@ -248,7 +250,7 @@ def test_a_french_consultants_digest_is_in_french_and_an_english_colleagues_stay
         assert "IRCC a tenu la ronde nº 448 le 4 novembre 2026" in body and "3\xa0000 invitations" in body
         assert "Hello" not in body and "would have been invited" not in body
     assert f"Eligible: SCG {crs} (+{crs - 434})" in text
-    assert "Historique des rondes" in html and "Au-dessus du seuil" in html
+    assert "Voir la ronde" in html and "Au-dessus du seuil" in html
 
     english = by_to["ben@maple.example"]
     assert english["Subject"] == ("Round #448 (Healthcare and social services occupations, lowest CRS 434): "

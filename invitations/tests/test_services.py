@@ -187,6 +187,15 @@ def test_consultant_daily_summary_lists_overdue_items_once_a_day(smtp_server):
     assert services.send_daily_digests(now=now + dt.timedelta(days=1)) == 1
 
 
+def test_the_daily_summary_links_each_client_and_the_dashboard_at_site_url(smtp_server, settings):
+    settings.SITE_URL = "https://desk.example"
+    applicant, _invitation = invited_client(residence_countries="IN")
+    assert services.send_daily_digests(now=ISSUED_AT + dt.timedelta(days=20)) == 1
+    body = smtp_server.wait_for(1)[0].get_content()
+    assert f"https://desk.example/clients/{applicant.pk}/#ita" in body
+    assert "Your dashboard: https://desk.example/\r\n" in body
+
+
 def test_a_french_consultants_daily_summary_is_in_french_and_an_english_colleagues_stays_english(
         smtp_server):
     applicant, _invitation = invited_client(residence_countries="IN")

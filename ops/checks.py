@@ -1,0 +1,28 @@
+"""System checks of the deployment that Django's own `check --deploy` does not know about."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_set(app_configs, **kwargs) -> list[Warning]:
+    """Emails link back to SITE_URL: left at the demo's address, every link in them is dead."""
+    parts = urlsplit(settings.SITE_URL)
+    if settings.SITE_URL == settings.SITE_URL_DEMO:
+        return [Warning(
+            "SITE_URL is the demo's address (http://127.0.0.1:8000): the links in every email "
+            "(round digests, daily summaries) would point there.",
+            hint="Set SITE_URL to the address users reach, e.g. https://itadesk.example.",
+            id="ops.W001",
+        )]
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [Warning(
+            f"SITE_URL ({settings.SITE_URL!r}) is not an http(s) address: email links would not work.",
+            hint="Set SITE_URL to the address users reach, e.g. https://itadesk.example.",
+            id="ops.W002",
+        )]
+    return []

@@ -229,3 +229,53 @@ class DrawDigest(models.Model):
 
     def __str__(self) -> str:
         return f"round {self.draw_id} digest to user {self.consultant_id}"
+
+
+class FeedCheck(models.Model):
+    """One check of IRCC's rounds feed (beat, or `manage.py check_ircc_feed`): what came back.
+
+    A row is created as `running` before the download (one running check at a time, by the
+    partial unique constraint: a second worker polling at the same moment records `skipped`),
+    and finished with the outcome. The ETag and Last-Modified of the last good answer make the
+    next request conditional. Staff read these rows in the admin; the round-data banner reads
+    the last successful one (draws.selectors.round_data_freshness).
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        IMPORTED = "imported", _("Read and imported")
+        NOT_MODIFIED = "not_modified", _("Not modified since the last check")
+        FAILED = "failed", _("Could not be fetched")
+        MALFORMED = "malformed", _("Malformed feed: nothing changed")
+        SKIPPED = "skipped", _("Skipped: another check was running")
+
+    SUCCESSFUL = (Status.IMPORTED, Status.NOT_MODIFIED)
+
+    url = models.CharField(_("address"), max_length=500)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("outcome"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    rounds_read = models.PositiveIntegerField(_("rounds read"), default=0)
+    rounds_added = models.PositiveIntegerField(_("rounds added"), default=0)
+    rounds_updated = models.PositiveIntegerField(_("rounds updated"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    etag = models.CharField(_("ETag"), max_length=500, blank=True)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="running"),
+                                    name="feedcheck_one_running"),
+        ]
+        indexes = [models.Index(fields=["status", "-started_at"], name="feedcheck_status_started")]
+        verbose_name = _("IRCC feed check")
+        verbose_name_plural = _("IRCC feed checks")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_successful(self) -> bool:
+        return self.status in self.SUCCESSFUL

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
-from draws import services
+from draws import feed, services
 from draws.models import Draw
 
 
@@ -27,3 +28,19 @@ def match_draw(self, draw_id: int) -> dict:
 def match_pending_draws() -> list[int]:
     """Beat, every 5 minutes: queue the job again for recent rounds never matched (lost jobs)."""
     return services.match_pending_draws()
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def check_ircc_feed() -> str:
+    """Beat, every minute: check IRCC's rounds feed when IRCC_ROUNDS_EVERY_MINUTES have passed.
+
+    Beat asks every minute and the setting decides, so changing IRCC_ROUNDS_EVERY_MINUTES
+    (or emptying IRCC_ROUNDS_URL) takes effect without touching the schedule. The time limits
+    stay inside draws.feed.CHECK_LEASE, after which a stuck check is closed as abandoned.
+    """
+    if not settings.IRCC_ROUNDS_URL:
+        return "off (IRCC_ROUNDS_URL is empty)"
+    if not feed.is_due():
+        return "not due"
+    check = feed.check_ircc_feed()
+    return check.status if check else "off"

@@ -87,6 +87,8 @@ SENTENCES: tuple[str, ...] = (
        "(%(needed)s needed)"),
     _("%(months)s months of work in Canada in listed occupation NOC %(noc)s in the last %(years)s years "
        "(%(needed)s needed)"),
+    _("%(months)s months of continuous work in Canada in listed occupation NOC %(noc)s in the last "
+       "%(years)s years (%(needed)s needed)"),
     _("%(months)s months of work in listed occupation NOC %(noc)s in the last %(years)s years "
        "(%(needed)s needed)"),
     _("no paid work in Canada in a listed occupation in the last %(years)s years"),

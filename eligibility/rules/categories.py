@@ -11,7 +11,8 @@ Occupation categories (experience rule by as_of, whatever id the category carrie
 Work must be paid; in Canada or abroad.
 "canadian_experience_2026" (physicians / senior managers / researchers): 12 months (1,560 h) in
 one listed occupation in Canada (paid, not self-employed, not as a full-time student) within
-3 years, treated as not necessarily continuous (UNCONFIRMED whether "continuous" still applies).
+3 years, not necessarily continuous from 2026-02-18 (IRCC's 2026 category page); before that
+date (physicians, from 2025-12-08) 12 continuous months, as announced and as round #397 said.
 "skilled_military_2026": needs a Canadian Armed Forces job offer and years of service, which no
 recorded fact covers: cannot be judged. "language" (French): NCLC 7+ in all four abilities on a
 valid TEF/TCF Canada result.
@@ -148,12 +149,15 @@ class _Work:
         self._french: tuple[bool, str] | None = None
 
     def hours(self, kind: str, noc: str) -> float:
-        """kind "continuous" (longest continuous span of paid work), "paid" or "canadian"."""
+        """kind "continuous" (longest continuous span of paid work), "canadian_continuous" (of
+        Canadian work), "paid" or "canadian"."""
         key = (kind, noc)
         h = self._hours.get(key)
         if h is None:
             if kind == "continuous":
                 h = best_continuous_hours(self.paid[noc], self.start, self.end)
+            elif kind == "canadian_continuous":
+                h = best_continuous_hours(self.canadian[noc], self.start, self.end)
             else:
                 jobs = self.paid[noc] if kind == "paid" else self.canadian[noc]
                 h = fte_hours(jobs, self.start, self.end)
@@ -195,6 +199,10 @@ def _occupation(rule: CategoryRule, work: _Work, applied: str):
     continuous = applied == "occupation_2023_2025"
     if continuous:
         kind = "continuous"
+    # Physicians before 2026-02-18: 12 continuous months in Canada (express-entry.md section 6).
+    canadian_continuous = applied == "canadian_experience_2026" and work.occupation_rule != "occupation_2026"
+    if canadian_continuous:
+        kind = "canadian_continuous"
     needed = 6 * HOURS_PER_MONTH if continuous else HOURS_PER_YEAR
     best_noc, best = None, 0.0
     if len(nocs) > 1:
@@ -210,6 +218,11 @@ def _occupation(rule: CategoryRule, work: _Work, applied: str):
         text = (
             f"{fmt_months(m)} months of continuous work in listed occupation NOC {best_noc} "
             "in the last 3 years (6 needed)"
+        )
+    elif canadian_continuous:
+        text = (
+            f"{fmt_months(m)} months of continuous work in Canada in listed occupation NOC "
+            f"{best_noc} in the last 3 years (12 needed)"
         )
     else:
         text = (

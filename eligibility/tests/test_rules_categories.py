@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -61,7 +62,8 @@ def one(f: Facts, rule: CategoryRule, as_of: date):
 
 def test_categories_json_rules_load():
     assert "31301" in HEALTH_2026.nocs and HEALTH_2026.experience_rule == "occupation_2026"
-    assert HEALTH_2026.list_unconfirmed and not HEALTH_2025.list_unconfirmed
+    assert not HEALTH_2026.list_unconfirmed and not HEALTH_2025.list_unconfirmed  # confirmed in 2026
+    assert all(c.get("occupations") for c in CATS["years"]["2026"]["categories"] if c["type"] == "occupation")
 
 
 def test_eight_continuous_months_pass_the_old_rule_and_fail_the_new():
@@ -84,7 +86,7 @@ def test_fifteen_scattered_months_pass_the_new_rule_and_fail_the_old():
     assert not old.eligible and old.months < 6
     new = one(f, HEALTH_2026, AFTER)
     assert new.eligible and new.months >= 12
-    assert any("unconfirmed" in r for r in new.reasons)  # the 2026 list is UNCONFIRMED
+    assert not any("unconfirmed" in r for r in new.reasons)  # the 2026 list is confirmed
 
 
 def test_part_time_counts_proportionally():
@@ -217,3 +219,24 @@ def test_only_categories_in_force_are_listed():
 def test_unknown_rule_is_not_eligible():
     r = one(facts(), CategoryRule("x", "X", date(2020, 1, 1), None, "lottery"), date(2026, 1, 1))
     assert not r.eligible and "lottery" in r.reasons[0]
+
+
+PHYSICIANS = CategoryRule(slug="physicians_cdn", name="Physicians with Canadian work experience",
+                          effective_from=date(2025, 12, 8), effective_to=None,
+                          experience_rule="canadian_experience_2026",
+                          nocs=frozenset({"31100", "31101", "31102"}))
+
+
+def test_physicians_need_twelve_continuous_canadian_months_before_2026_02_18_and_not_after():
+    """Announced 2025-12-08 as continuous; IRCC's 2026 page: need not be continuous (from 2026-02-18)."""
+    stints = [job(noc="31102", start=date(2023, 3, 1), end=date(2023, 10, 31)),
+              job(noc="31102", start=date(2024, 3, 1), end=date(2024, 10, 31))]  # 16 months, two spans
+    f = facts(*stints)
+    before = one(f, PHYSICIANS, date(2026, 1, 15))
+    assert not before.eligible and before.months == 8.0
+    assert before.reasons[0].startswith(
+        "8 months of continuous work in Canada in listed occupation NOC 31102 in the last 3 years")
+    after = one(f, PHYSICIANS, date(2026, 2, 18))
+    assert after.eligible and after.months >= 12 and "(12 needed)" in after.reasons[0]
+    abroad = facts(*(replace(j, country="PH") for j in stints))
+    assert not one(abroad, PHYSICIANS, date(2026, 2, 18)).eligible  # Canadian work only

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import LANGUAGE_TEST_CHOICES
+from eligibility.rules import status as verdict
 
 FRENCH_TESTS = ("tef_canada", "tcf_canada")
 TEST_LABELS = dict(LANGUAGE_TEST_CHOICES)
@@ -98,6 +99,11 @@ class EligibilitySummary:
         return [c for c in self.categories if c["eligible"]]
 
     @property
+    def check_categories(self) -> list[dict[str, Any]]:
+        """Categories that cannot be judged (shown as "Check", never as not eligible)."""
+        return [c for c in self.categories if c["status"] == verdict.CANNOT_JUDGE]
+
+    @property
     def any_program(self) -> bool:
         return any(p["eligible"] for p in self.programs)
 
@@ -126,6 +132,7 @@ def build_summary(
         program = result["programs"].get(key, {})
         programs.append({
             "key": key, "name": name, "short": short, "eligible": program.get("eligible", False),
+            "status": verdict.of(program),
             "points": program.get("points"), "reasons": program.get("reasons", []),
             "pass_mark": FSW_PASS_MARK if key == "fsw" else None,
         })
@@ -134,6 +141,7 @@ def build_summary(
         occupation = category.get("occupation")
         categories.append({
             **category,
+            "status": verdict.of(category),
             "name": category_names.get(category["slug"], category["slug"]),
             "occupation_title": noc_titles.get(occupation, "") if occupation else "",
         })
@@ -146,7 +154,9 @@ def build_summary(
             "scale": ("NCLC" if scored["test"] in FRENCH_TESTS else "CLB") if scored else "",
             "clb": scored["clb"] if scored else {},
         })
-    categories.sort(key=lambda c: (not c["eligible"], str(c["name"])))
+    # Eligible first, then those to check, then the others.
+    order = {verdict.ELIGIBLE: 0, verdict.CANNOT_JUDGE: 1, verdict.NOT_ELIGIBLE: 2}
+    categories.sort(key=lambda c: (order[c["status"]], str(c["name"])))
     return EligibilitySummary(
         as_of=as_of, total=crs["total"], rules=crs.get("rules", ""), with_spouse=with_spouse,
         sections=sections, derived=result.get("derived", {}), programs=programs,

@@ -37,6 +37,7 @@ from clients.selectors import email_language_for
 from draws import importer
 from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
 from draws.selectors import kind_of
+from eligibility.rules import status as verdict
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,57 @@ def invited_queryset(draw: Draw):
     return None
 
 
+def check_queryset(draw: Draw):
+    """Active clients at or above the cut-off whose eligibility for the round cannot be judged.
+
+    Read from the stored three-way statuses: a category round's clients whose category is
+    "cannot judge" (its list not known yet, a condition no recorded fact covers, a job without a
+    NOC code); a program round's clients whose program is; a general or PNP round's clients
+    with no program met but one that cannot be judged. They are not matches (never invited, never
+    counted as such) and never silently left out: the digest lists them under "Check".
+    Clients already invited or who applied are left out (nothing to do). None: nobody.
+    """
+    cannot = verdict.CANNOT_JUDGE
+    qs = (Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs)
+          .exclude(status__in=ALREADY_INVITED).order_by())
+    unjudged_program = (Q(assessment__fsw=False, assessment__cec=False, assessment__fstp=False)
+                        & (Q(assessment__fsw_status=cannot) | Q(assessment__cec_status=cannot)
+                           | Q(assessment__fstp_status=cannot)))
+    if draw.type == Draw.Type.GENERAL:
+        return qs.filter(unjudged_program)
+    if draw.type in (Draw.Type.CEC, Draw.Type.FSW, Draw.Type.FSTP):
+        return qs.filter(**{f"assessment__{draw.type}_status": cannot})
+    if draw.type == Draw.Type.PNP:
+        return qs.filter(unjudged_program, has_provincial_nomination=True)
+    if draw.type == Draw.Type.CATEGORY and draw.category_id:
+        return qs.filter(assessment__categories_check__contains=[draw.category.slug])
+    return None
+
+
+_CHECK_FIELDS = ("id", "firm_id", "first_name", "last_name", "consultant_id", "status",
+                 "assessment__crs_total")
+
+
+def check_clients(draw: Draw) -> list[dict]:
+    """The clients of check_queryset as digest rows (the keys DrawMatch rows give), best CRS first."""
+    qs = check_queryset(draw)
+    if qs is None:
+        return []
+    if draw.type == Draw.Type.CATEGORY and db_connection.vendor != "postgresql":
+        # SQLite (the demo) has no JSON containment: filter the categories in Python.
+        qs = Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs).exclude(
+            status__in=ALREADY_INVITED).order_by()
+        rows = [r for r in qs.values(*_CHECK_FIELDS, "assessment__categories_check")
+                if draw.category.slug in (r["assessment__categories_check"] or [])]
+    else:
+        rows = list(qs.values(*_CHECK_FIELDS))
+    rows.sort(key=lambda r: (-r["assessment__crs_total"], r["last_name"], r["first_name"]))
+    return [{"firm_id": r["firm_id"], "crs": r["assessment__crs_total"],
+             "margin": r["assessment__crs_total"] - draw.lowest_crs, "client_id": r["id"],
+             "client__first_name": r["first_name"], "client__last_name": r["last_name"],
+             "client__consultant_id": r["consultant_id"], "client__status": r["status"]} for r in rows]
+
+
 def invited_clients(draw: Draw) -> list[tuple[int, int, int]]:
     """(client id, firm id, CRS) of every client `invited_queryset` selects, in one query."""
     qs = invited_queryset(draw)
@@ -318,6 +370,9 @@ def send_draw_digests(*, draw_id: int) -> int:
     """
     draw = Draw.objects.select_related("category").get(pk=draw_id)
     digests = _digests_by_consultant(draw)
+    checks = _checks_by_consultant(draw)  # clients the product cannot judge for the round
+    for uid, (user, firm_id, _rows) in checks.items():
+        digests.setdefault(uid, (user, firm_id, []))
     DrawDigest.objects.bulk_create(
         [DrawDigest(draw=draw, consultant_id=uid, firm_id=firm_id, match_count=len(own))
          for uid, (_user, firm_id, own) in digests.items()],
@@ -347,7 +402,8 @@ def send_draw_digests(*, draw_id: int) -> int:
             for pk, uid in sorted(claimed.items(), key=lambda item: item[1]):
                 user, _firm_id, own = digests[uid]
                 try:
-                    _digest_message(draw, user, own, connection=mail).send()
+                    _digest_message(draw, user, own, connection=mail,
+                                    checks=checks[uid][2] if uid in checks else ()).send()
                 except Exception as exc:  # noqa: BLE001 - any SMTP/socket failure: release, retry later
                     DrawDigest.objects.filter(pk=pk).update(
                         claimed_at=None, attempts=F("attempts") + 1, last_error=str(exc)[:300]
@@ -408,6 +464,26 @@ def _digests_by_consultant(draw: Draw) -> dict[int, tuple]:
     return digests
 
 
+def _checks_by_consultant(draw: Draw) -> dict[int, tuple]:
+    """{consultant id: (user, firm id, their clients of their own firm the round cannot judge)}."""
+    by_consultant: dict[int, list[dict]] = defaultdict(list)
+    for row in check_clients(draw):
+        by_consultant[row["client__consultant_id"]].append(row)
+    if not by_consultant:
+        return {}
+    consultants = get_user_model().objects.filter(pk__in=by_consultant, is_active=True).select_related(
+        "membership")
+    out = {}
+    for user in consultants:
+        membership = getattr(user, "membership", None)
+        if membership is None or not user.email:
+            continue
+        own = [r for r in by_consultant[user.pk] if r["firm_id"] == membership.firm_id]
+        if own:
+            out[user.pk] = (user, membership.firm_id, own)
+    return out
+
+
 def digest_links(draw: Draw) -> dict[str, str]:
     """The absolute links of a round's digest (settings.SITE_URL): the round and the dashboard.
 
@@ -432,7 +508,8 @@ def client_link_maker() -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-def _digest_message(draw: Draw, user, matches: Sequence[dict], *, connection) -> EmailMultiAlternatives:
+def _digest_message(draw: Draw, user, matches: Sequence[dict], *, connection,
+                    checks: Sequence[dict] = ()) -> EmailMultiAlternatives:
     language = email_language_for(user)  # the consultant's own (Membership.language)
     links, client_link = digest_links(draw), client_link_maker()
     act = [m for m in matches if is_actionable(m)]
@@ -456,7 +533,8 @@ def _digest_message(draw: Draw, user, matches: Sequence[dict], *, connection) ->
 
         context = {"draw": draw, "user": user, "count": len(act), "lines": lines(act),
                    "rows": table_rows(act), "held_count": len(held), "held_lines": lines(held),
-                   "held_rows": table_rows(held), "links": links}
+                   "held_rows": table_rows(held), "links": links,
+                   "check_count": len(checks), "check_lines": lines(checks), "check_rows": table_rows(checks)}
         subject = ngettext(  # the same English either way; French agrees "aurait été invité" with 1
             "Round #%(round)s (%(name)s, lowest CRS %(crs)s): %(count)s of your clients "
             "would have been invited",

@@ -9,17 +9,23 @@ instead of recomputing every profile.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eligibility.i18n import category_name
 from eligibility.rules import status as verdict
 
 # The three verdicts of shared/spec/assessment.md, with the one label each shows everywhere
-# (the badge, templatetags/verdicts.py, reads these).
+# (the badge of templatetags/verdicts.py reads these; programs say met / not met).
 STATUS_CHOICES = [
     (verdict.ELIGIBLE, _("Eligible")),
     (verdict.NOT_ELIGIBLE, _("Not eligible")),
-    (verdict.CANNOT_JUDGE, _("Check")),
+    (verdict.CANNOT_JUDGE, pgettext_lazy("verdict", "Check")),
 ]
+STATUS_LABELS = {
+    "category": dict(STATUS_CHOICES),
+    "program": {verdict.ELIGIBLE: _("Met"), verdict.NOT_ELIGIBLE: _("Not met"),
+                verdict.CANNOT_JUDGE: pgettext_lazy("verdict", "Check")},
+}
 
 
 class ClientAssessment(models.Model):
@@ -50,6 +56,12 @@ class ClientAssessment(models.Model):
     @property
     def any_program(self) -> bool:
         return self.fsw or self.cec or self.fstp
+
+    @property
+    def check_programs(self) -> list[str]:
+        """Codes of the programs that cannot be judged (shown as "Check", never as not met)."""
+        return [code for code in ("fsw", "cec", "fstp")
+                if getattr(self, f"{code}_status") == verdict.CANNOT_JUDGE]
 
 
 class Report(models.Model):
@@ -98,6 +110,9 @@ class Alert(models.Model):
         SCORE_CHANGE = "score_change", _("Score change")
         NEWLY_ELIGIBLE = "newly_eligible", _("Newly eligible")
         NO_LONGER_ELIGIBLE = "no_longer_eligible", _("No longer eligible")
+        # A change to or from "cannot judge" is neither of the two above, and says so.
+        CANNOT_JUDGE = "cannot_judge", _("Can no longer be judged")
+        NOW_JUDGED = "now_judged", _("Now judged")
         DOCUMENT_EXPIRING = "document_expiring", _("Document expiring")
 
     firm = models.ForeignKey("clients.Firm", on_delete=models.CASCADE, related_name="+",
@@ -146,6 +161,14 @@ def alert_message(kind: str, data: dict) -> str:
         if kind == Alert.Kind.NEWLY_ELIGIBLE:
             return _("Newly eligible: %(name)s") % {"name": name}
         return _("No longer eligible: %(name)s") % {"name": name}
+    if kind in (Alert.Kind.CANNOT_JUDGE, Alert.Kind.NOW_JUDGED):
+        name = PROGRAM_LABELS.get(data.get("program")) or category_name(data.get("category", ""),
+                                                                        data.get("name", ""))
+        if kind == Alert.Kind.CANNOT_JUDGE:
+            return _("Can no longer be judged: %(name)s (check the missing facts or list)") % {"name": name}
+        if data.get("status") == verdict.ELIGIBLE:
+            return _("Now judged: eligible for %(name)s") % {"name": name}
+        return _("Now judged: not eligible for %(name)s") % {"name": name}
     if kind == Alert.Kind.DOCUMENT_EXPIRING:
         return _("%(document)s expires on %(expires_on)s") % {
             "document": DOCUMENT_LABELS.get(data.get("document"), data.get("document")),

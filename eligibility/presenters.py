@@ -5,11 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from eligibility.models import Report
+from eligibility.rules import status as verdict
+
+
+def _with_status(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Program or category entries with their `status`: snapshots from before statuses existed
+    get it from status.of() (the same reading as the engine had then)."""
+    return [e if "status" in e else {**e, "status": verdict.of(e)} for e in entries]
+
+
+def results_with_status(results: dict[str, Any]) -> dict[str, Any]:
+    """A report's results with a status on every program and category (a copy; never saved)."""
+    a = results["assessment"]
+    return {
+        **results,
+        "programs": _with_status(results["programs"]),
+        "categories": _with_status(results["categories"]),
+        "assessment": {**a, "programs": {k: {**v, "status": verdict.of(v)} for k, v in a["programs"].items()},
+                       "categories": _with_status(a["categories"])},
+    }
 
 
 def report_context(report: Report) -> dict[str, Any]:
     """Template context shared by the report page and the PDF."""
-    results = report.results
+    results = results_with_status(report.results)
     consultant = report.client.consultant
     membership = getattr(consultant, "membership", None)
     backtest = results["backtest"]
@@ -24,6 +43,8 @@ def report_context(report: Report) -> dict[str, Any]:
         "crs": results["assessment"]["crs"],
         "eligible_programs": [p for p in results["programs"] if p["eligible"]],
         "eligible_categories": [c for c in results["categories"] if c["eligible"]],
+        "check_programs": [p for p in results["programs"] if p["status"] == verdict.CANNOT_JUDGE],
+        "check_categories": [c for c in results["categories"] if c["status"] == verdict.CANNOT_JUDGE],
         "open_rounds": [r for r in backtest["rounds"] if r["open"]],
         # The engine keeps zero-point dates only when eligibility is lost or the profile expires.
         "lowering": [c for c in results["changes_ahead"] if c["delta"] <= 0],
@@ -45,7 +66,7 @@ def report_json_document(report: Report, *, url: str = "") -> dict[str, Any]:
         "generated_at": report.generated_at.isoformat(),
         "generated_by": report.generated_by.get_username() if report.generated_by else None,
         "facts": report.facts,
-        "results": report.results,
+        "results": results_with_status(report.results),
     }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from eligibility import rules
 from eligibility.rules import facts as F
+from eligibility.rules import status as verdict
 from eligibility.rules.dates import add_months, add_years
 
 REPORT_VERSION = 1
@@ -366,12 +367,14 @@ def _categories(assess: _Assessor, assessment: Any, *, as_of: date, horizon: dat
         row["list_unconfirmed"] = period.list_unconfirmed if period else False
         row["occupation_title"] = titles.get(c.get("occupation") or "", "")
         row["met_on"] = None
-        if not c["eligible"]:
+        if c["status"] == verdict.NOT_ELIGIBLE:
             met = _first_met(assess, lambda a, s=c["slug"]: _category_eligible(a.to_dict(), s),
                              after=as_of, until=horizon)
             row["met_on"] = _iso(met)
         out.append(row)
-    out.sort(key=lambda r: (not r["eligible"], r["met_on"] is None, r["name"]))
+    # Eligible first, then those that cannot be judged, then the others.
+    order = {verdict.ELIGIBLE: 0, verdict.CANNOT_JUDGE: 1, verdict.NOT_ELIGIBLE: 2}
+    out.sort(key=lambda r: (order[r["status"]], r["met_on"] is None, r["name"]))
     return out
 
 
@@ -655,8 +658,9 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
     programs = []
     for code in PROGRAMS:
         o, n = old_a["programs"][code], new_a["programs"][code]
-        if o["eligible"] != n["eligible"] or o.get("reasons") != n.get("reasons"):
-            programs.append({"code": code, "old": o["eligible"], "new": n["eligible"],
+        if verdict.of(o) != verdict.of(n) or o.get("reasons") != n.get("reasons"):
+            programs.append({"code": code, "old": verdict.of(o), "new": verdict.of(n),
+                             "old_reasons": o.get("reasons", []), "new_reasons": n.get("reasons", []),
                              **_reasons_diff(o.get("reasons", []), n.get("reasons", []))})
     old_cats = {c["slug"]: c for c in old_a["categories"]}
     new_cats = {c["slug"]: c for c in new_a["categories"]}
@@ -665,10 +669,12 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
     categories = []
     for slug in sorted(set(old_cats) | set(new_cats)):
         o, n = old_cats.get(slug), new_cats.get(slug)
-        o_el = o["eligible"] if o else None
-        n_el = n["eligible"] if n else None
+        o_el = verdict.of(o) if o else None
+        n_el = verdict.of(n) if n else None
         if o_el != n_el or (o and n and o.get("reasons") != n.get("reasons")):
             categories.append({"slug": slug, "name": names.get(slug, slug), "old": o_el, "new": n_el,
+                               "old_reasons": (o or {}).get("reasons", []),
+                               "new_reasons": (n or {}).get("reasons", []),
                                **_reasons_diff((o or {}).get("reasons", []), (n or {}).get("reasons", []))})
     return {
         "as_of": {"old": old["as_of"], "new": new["as_of"], "changed": old["as_of"] != new["as_of"]},

@@ -260,7 +260,8 @@ def _not_raised_yet(alerts: list[Alert]) -> list[Alert]:
 def _stored(client_ids: Sequence[int]) -> dict[int, dict]:
     # Only the parts compared are read: PostgreSQL extracts them from the stored JSON.
     return {r["client_id"]: r for r in ClientAssessment.objects.filter(client_id__in=client_ids).values(
-        "client_id", "crs_total", "fsw", "cec", "fstp", "categories", "result__crs__details",
+        "client_id", "crs_total", "fsw_status", "cec_status", "fstp_status", "categories",
+        "categories_check", "result__crs__details",
         "result__derived__age")}
 
 
@@ -284,14 +285,40 @@ def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[
                  "reasons": _score_reasons(o, n)},
             ))
         for code in ("fsw", "cec", "fstp"):
-            if o[code] != n[code]:
-                kind = Alert.Kind.NEWLY_ELIGIBLE if n[code] else Alert.Kind.NO_LONGER_ELIGIBLE
-                alerts.append(alert(kind, f"program:{code}:{as_of.isoformat()}", {"program": code}))
-        for slug in sorted(set(n["categories"]) ^ set(o["categories"])):
-            kind = Alert.Kind.NEWLY_ELIGIBLE if slug in n["categories"] else Alert.Kind.NO_LONGER_ELIGIBLE
-            alerts.append(alert(kind, f"category:{slug}:{as_of.isoformat()}",
-                                {"category": slug, "name": names.get(slug, slug)}))
+            before, after = o[f"{code}_status"], n[f"{code}_status"]
+            if before != after:
+                kind = _verdict_alert_kind(before, after)
+                data = _with_judged({"program": code}, kind, after)
+                alerts.append(alert(kind, f"program:{code}:{as_of.isoformat()}", data))
+        for slug in sorted(set().union(o["categories"], n["categories"], o["categories_check"],
+                                       n["categories_check"])):
+            before, after = _category_status(o, slug), _category_status(n, slug)
+            if before != after:
+                kind = _verdict_alert_kind(before, after)
+                data = _with_judged({"category": slug, "name": names.get(slug, slug)}, kind, after)
+                alerts.append(alert(kind, f"category:{slug}:{as_of.isoformat()}", data))
     return alerts
+
+
+def _category_status(stored: dict, slug: str) -> str:
+    if slug in stored["categories"]:
+        return verdict.ELIGIBLE
+    return verdict.CANNOT_JUDGE if slug in stored["categories_check"] else verdict.NOT_ELIGIBLE
+
+
+def _with_judged(data: dict, kind: str, after: str) -> dict:
+    """A "now judged" alert keeps the verdict reached (eligible or not) for its message."""
+    return {**data, "status": after} if kind == Alert.Kind.NOW_JUDGED else data
+
+
+def _verdict_alert_kind(before: str, after: str) -> str:
+    """Newly / no longer eligible only between two judged verdicts; a change to or from
+    "cannot judge" is its own alert, never reported as a gain or a loss of eligibility."""
+    if after == verdict.CANNOT_JUDGE:
+        return Alert.Kind.CANNOT_JUDGE
+    if before == verdict.CANNOT_JUDGE:
+        return Alert.Kind.NOW_JUDGED
+    return Alert.Kind.NEWLY_ELIGIBLE if after == verdict.ELIGIBLE else Alert.Kind.NO_LONGER_ELIGIBLE
 
 
 def _score_reasons(old: dict, new: dict) -> list[dict]:

@@ -192,7 +192,7 @@ def test_compare_shows_what_changed_and_why(client, consultant, client_row, repo
     assert "language_tests[0].reading" in html and "First official language" in html
     assert diff["total"]["delta"] == later.crs_total - 582
     fsw = next(p for p in diff["programs"] if p["code"] == "fsw")
-    assert (fsw["old"], fsw["new"]) == (True, True)
+    assert (fsw["old"], fsw["new"]) == ("eligible", "eligible")
     assert fsw["removed_reasons"] == ["CLB 7 in all four abilities met (English CLB 10/9/9/10)"]
     assert fsw["added_reasons"] == ["CLB 7 in all four abilities met (English CLB 10/10/10/10)"]
 

@@ -23,13 +23,17 @@ from clients.models import Client
 from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
 from clients.selectors import (
+    SEARCH_MAX_WORDS,
+    SearchTooLong,
     client_profiles_for,
     clients_for,
     clients_in_order,
     membership_for,
     search_client_ids,
+    search_terms,
 )
 from clients.summary import build_summary
+from clients.validators import SEARCH_MAX_LENGTH
 from eligibility.services import assess_client, category_rules
 
 CLIENTS_PER_PAGE = 50
@@ -56,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
     filter_form = ClientFilterForm(request.GET or None, user=request.user)
-    filters = filter_form.filters()
+    filters = _bounded_search(request, filter_form)
     membership = membership_for(request.user)
     paginator = CachedCountPaginator(search_client_ids(user=request.user, **filters), CLIENTS_PER_PAGE,
                                      filters=filters, firm_id=membership.firm_id if membership else None)
@@ -66,6 +70,23 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status")),
         "can_create": can_create_client(request.user),
     })
+
+
+def _bounded_search(request: HttpRequest, filter_form: ClientFilterForm) -> dict:
+    """The list's filters without a search past its bounds (the box's length, SEARCH_MAX_WORDS
+    words): that search is ignored, with a message naming the field and the limits."""
+    filters = filter_form.filters()
+    try:
+        search_terms(filters.get("q", ""))
+        too_long = "q" in filter_form.errors
+    except SearchTooLong:
+        too_long = True
+    if too_long:
+        messages.error(request, _("Search is limited to %(words)s words and %(chars)s characters; "
+                                  "shorten it to search.") % {"words": SEARCH_MAX_WORDS,
+                                                              "chars": SEARCH_MAX_LENGTH})
+        filters.pop("q", None)
+    return filters
 
 
 def _has_scored_spouse(client: Client) -> bool:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Spouse
@@ -134,34 +135,54 @@ class DemoFirm:
 
 
 def create_demo_firm(*, name: str = "Maple Leaf Immigration", prefix: str = "") -> DemoFirm:
-    """A firm with an owner, two consultants and an assistant (idempotent by username)."""
+    """A firm with an owner, two consultants and an assistant (idempotent by username); none is staff."""
     user_model = get_user_model()
     firm, _ = Firm.objects.get_or_create(name=name, defaults={"email": "office@mapleleaf.example"})
 
-    def user(username, first, last, role, staff=False):
+    def user(username, first, last, role):
         u, created = user_model.objects.get_or_create(
             username=prefix + username,
             defaults={
                 "first_name": first,
                 "last_name": last,
                 "email": f"{prefix}{username}@mapleleaf.example",
-                "is_staff": staff,
-                "is_superuser": staff,
             },
         )
         if created:
             u.set_password(DEMO_PASSWORD)
             u.save()
+        elif u.is_staff or u.is_superuser:
+            # Earlier demos made the owner a superuser; the admin shows every firm, so no member is one.
+            user_model.objects.filter(pk=u.pk).update(is_staff=False, is_superuser=False)
         Membership.objects.get_or_create(user=u, defaults={"firm": firm, "role": role})
         return u
 
-    owner = user("owner", "Olivia", "Tremblay", "owner", staff=True)
+    owner = user("owner", "Olivia", "Tremblay", "owner")
     consultants = [
         user("consultant", "Marc", "Gagnon", "consultant"),
         user("consultant2", "Sara", "Chen", "consultant"),
     ]
     assistant = user("assistant", "Noah", "Roy", "assistant")
     return DemoFirm(firm=firm, owner=owner, consultants=[owner, *consultants], assistant=assistant)
+
+
+def create_draws_admin(*, username: str = "draws"):
+    """The demo's admin login: Django staff who manage rounds and categories, in no firm, not a superuser.
+
+    is_staff is what lets it in (clients.permissions.MANAGE_DRAWS; audit/admin_access.py keeps every
+    other admin page to superusers); the draws permissions say the same to anyone reading the user.
+    """
+    u, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": "Draws", "last_name": "Admin", "email": f"{username}@itadesk.example",
+                  "is_staff": True},
+    )
+    if created:
+        u.set_password(DEMO_PASSWORD)
+        u.save()
+        u.user_permissions.set(Permission.objects.filter(content_type__app_label="draws",
+                                                         content_type__model__in=["draw", "category"]))
+    return u
 
 
 def _test_scores(rng: random.Random, test: str, level: float) -> tuple:

@@ -2,8 +2,10 @@
 
 The URL list comes from the resolver: a view added to any urls.py without a row in MATRIX
 fails test_every_view_has_a_row_in_the_matrix. Left out on purpose (EXCLUDED): Django's own
-admin (its draws and categories pages have explicit rows in ADMIN_MATRIX), the login and
-logout views (the login form is fuzzed in tests/test_fuzz_forms.py) and the language switcher.
+admin (its draws and categories pages have explicit rows in ADMIN_MATRIX; every registered
+ModelAdmin's pages, for the admin's own roles, are walked by tests/test_admin_access.py), the
+login and logout views (the login form is fuzzed in tests/test_fuzz_forms.py) and the language
+switcher.
 
 Roles (tests/world.py): the firm's owner, consultant and assistant; a Django staff user who
 belongs to no firm; an anonymous visitor; the owner of another firm (every role right, so any

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm
+from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm, create_draws_admin
 from clients.models import Client
 
 SAMPLE_ROUNDS = Path(__file__).resolve().parents[3] / "draws" / "data" / "ircc-rounds-sample.json"
@@ -71,9 +71,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         for role, user in [
-            ("owner + staff admin", demo.owner),
+            ("owner", demo.owner),
             ("consultant", demo.consultants[1]),
             ("consultant", demo.consultants[2]),
             ("assistant", demo.assistant),
+            ("admin (/admin/): rounds and categories only", create_draws_admin()),
         ]:
             self.stdout.write(f"  {user.username:<12} {role}")

@@ -11,14 +11,13 @@ import datetime as dt
 import logging
 import smtplib
 import uuid
-from dataclasses import asdict, dataclass
-from functools import partial
+from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
@@ -424,6 +423,7 @@ class ScanResult:
     retrying: int = 0
     failed: int = 0
     expired: int = 0
+    failures: list[str] = field(default_factory=list)  # "reminder 17: BadHeaderError", for the report
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -527,9 +527,12 @@ def dispatch_due_reminders(*, now: dt.datetime, clock_pinned: bool = True) -> Di
         now_iso = now.isoformat() if clock_pinned else None
         for start in range(0, len(invitation_ids), DELIVERY_CHUNK):
             chunk = invitation_ids[start:start + DELIVERY_CHUNK]
-            # robust: a refused publish loses only its chunk, which the lease brings back later
-            transaction.on_commit(partial(deliver_reminders.delay, invitation_ids=chunk, now_iso=now_iso),
-                                  robust=True)
+            # robust: a refused publish loses only its chunk, which the lease brings back later. A
+            # function, not a functools.partial: Django names the callback (__qualname__) when it
+            # logs a robust hook's error, and a partial has no name, so its AttributeError would
+            # replace the real error and stop the later chunks' publishing.
+            transaction.on_commit(lambda chunk=chunk: deliver_reminders.delay(invitation_ids=chunk,
+                                                                              now_iso=now_iso), robust=True)
             result.tasks_queued += 1
     result.invitations_dispatched = len(invitation_ids)
     return result
@@ -616,10 +619,10 @@ def _deliver_latest(
     zone = firm_zone(client.firm)
     open_items = list(invitation.checklist.exclude(
         status__in=[ChecklistItem.Status.RECEIVED, ChecklistItem.Status.NOT_NEEDED]))
-    message = emails.reminder_message(latest, invitation, client, open_items=open_items, zone=zone,
-                                      now=now, connection=connection)
     try:
-        with transaction.atomic():  # a savepoint: undone if SMTP does not accept the message
+        with transaction.atomic():  # a savepoint: undone if the message is not accepted
+            message = emails.reminder_message(latest, invitation, client, open_items=open_items, zone=zone,
+                                              now=now, connection=connection)
             latest.status, latest.sent_at, latest.next_attempt_at = Reminder.Status.SENT, now, None
             cc = [f"cc {client.consultant.email}"] if message.cc else []
             latest.recipients = ", ".join([client.email, *cc])[:500]
@@ -628,15 +631,35 @@ def _deliver_latest(
             connection.open()
             connection.send_messages([message])
         result.sent += 1
-    except smtplib.SMTPRecipientsRefused as exc:
+    except DatabaseError:
+        raise  # the database itself: nothing about this reminder to record; the scan stops
+    except Exception as exc:  # noqa: BLE001 - one invitation's failure must not stop the others
+        permanent = is_permanent_failure(exc)
         latest.refresh_from_db(fields=["status", "sent_at", "recipients", "next_attempt_at"])
-        _record_failure(latest, now, worker, repr(exc), permanent=True)
-        result.failed += 1
-    except (smtplib.SMTPException, OSError) as exc:
-        latest.refresh_from_db(fields=["status", "sent_at", "recipients", "next_attempt_at"])
-        _record_failure(latest, now, worker, f"{type(exc).__name__}: {exc}", permanent=False)
-        result.retrying += 1
-        log.warning("reminder %s: SMTP attempt %s failed: %s", latest.pk, latest.attempts, exc)
+        _record_failure(latest, now, worker, f"{type(exc).__name__}: {exc}", permanent=permanent)
+        if permanent:
+            result.failed += 1
+            result.failures.append(f"reminder {latest.pk}: {type(exc).__name__}")
+            log.warning("reminder %s not sent, marked failed: %s: %s", latest.pk, type(exc).__name__, exc)
+        else:
+            result.retrying += 1
+            log.warning("reminder %s: SMTP attempt %s failed: %s", latest.pk, latest.attempts, exc)
+
+
+def is_permanent_failure(exc: Exception) -> bool:
+    """Whether sending again could not succeed: a retry is for the mail server being away.
+
+    Permanent: what is wrong with this one message, whatever the server: a refused recipient,
+    a 5xx answer to the message itself, and everything that fails before SMTP is reached (a
+    header Django refuses, an address it cannot encode, a template error). Transient: the
+    server or the connection (refused, dropped, timed out, a 4xx, a greeting, login or sender
+    refusal, which the next attempt after a fix of the settings passes).
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return not isinstance(exc, (smtplib.SMTPException, OSError))
 
 
 def _record_failure(
@@ -673,7 +696,13 @@ def digest_rows(user, *, now: dt.datetime) -> list[dict]:
 
 
 def send_daily_digests(*, now: dt.datetime | None = None) -> int:
-    """Send each consultant with something to act on one summary a day (a unique row per day)."""
+    """Send each consultant with something to act on one summary a day (a unique row per day).
+
+    Each consultant is on their own: a summary that cannot be sent (a name or address no mail
+    server takes, a template error) is recorded as that consultant's row for the day, with
+    the error and no sent_at, and the loop goes on with the next; an SMTP outage leaves no row,
+    so the next hourly run tries again.
+    """
     now = now or timezone.now()
     consultant_ids = (Invitation.objects.filter(status__in=Invitation.OPEN)
                       .values_list("client__consultant_id", flat=True).distinct())
@@ -684,22 +713,32 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
         membership = getattr(user, "membership", None)
         zone = firm_zone(membership.firm) if membership else ZoneInfo(settings.TIME_ZONE)
         today = now.astimezone(zone).date()
+        if ConsultantDigest.objects.filter(user=user, sent_on=today).exists():
+            continue  # sent (or found unsendable) earlier today
         rows = digest_rows(user, now=now)
         if not rows:
             continue
+        overdue = sum(len(r["overdue"]) for r in rows)
         connection = mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS)
         try:
             with transaction.atomic():
-                ConsultantDigest.objects.create(
-                    user=user, sent_on=today, sent_at=now,
-                    overdue_items=sum(len(r["overdue"]) for r in rows))
+                ConsultantDigest.objects.create(user=user, sent_on=today, sent_at=now, overdue_items=overdue)
                 connection.open()
                 connection.send_messages([emails.digest_message(user, rows, today=today)])
             sent += 1
         except IntegrityError:
-            continue  # already sent today
-        except (smtplib.SMTPException, OSError) as exc:
-            log.warning("digest for %s not sent, next run retries: %s", user, exc)
+            continue  # another run sent it a moment ago
+        except DatabaseError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one consultant's failure must not stop the others
+            if not is_permanent_failure(exc):
+                log.warning("daily summary for user %s not sent, next run retries: %s", user.pk, exc)
+                continue
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            ConsultantDigest.objects.get_or_create(user=user, sent_on=today, defaults={
+                "sent_at": None, "overdue_items": overdue, "error": error})
+            log.warning("daily summary for user %s cannot be sent, recorded: %s: %s", user.pk,
+                        type(exc).__name__, exc)
         finally:
-            connection.close()
+            _close_quietly(connection)
     return sent

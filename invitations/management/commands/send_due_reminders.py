@@ -21,5 +21,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--now: {exc}", returncode=2) from exc
         result = services.send_due_reminders(now=now, worker=f"manage.py@{socket.gethostname()}")
+        failures = "; ".join(result.failures)
+        failed = f" ({failures}; the reason is in each reminder's note)" if failures else ""
         return (f"Sent {result.sent} reminder(s); skipped {result.skipped}, retrying {result.retrying}, "
-                f"failed {result.failed}; expired {result.expired} invitation(s).")
+                f"failed {result.failed}{failed}; expired {result.expired} invitation(s).")

@@ -156,11 +156,26 @@ CACHES = {
     | {"KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="")}
 }
 
+# One handler, and every filter on it: email addresses and phone numbers masked in every record
+# and traceback (audit/log_filters.py); a refused request (4xx) is one line, without the
+# traceback Django attaches to a 403 or 400 (config/log_refusals.py). Django's own loggers write
+# through the same handler. Third-party chatter is kept to warnings: WeasyPrint logs nine
+# progress lines per PDF, fontTools (its font subsetting) what it pruned.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "scrub_personal_data": {"()": "audit.log_filters.ScrubPersonalDataFilter"},
+        "one_line_refusals": {"()": "config.log_refusals.OneLineRefusals"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["one_line_refusals", "scrub_personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Security (issue 6): audit history, login throttling, CSP, production hardening ---------------
@@ -242,8 +257,3 @@ if SECURE_SSL:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
 
-# No personal data in logs: email addresses and phone numbers are masked in every record
-# (audit/log_filters.py); Django's own loggers write through the same filtered handler.
-LOGGING["filters"] = {"scrub_personal_data": {"()": "audit.log_filters.ScrubPersonalDataFilter"}}
-LOGGING["handlers"]["console"]["filters"] = ["scrub_personal_data"]
-LOGGING.setdefault("loggers", {})["django"] = {"handlers": ["console"], "level": "INFO", "propagate": False}

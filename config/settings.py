@@ -205,12 +205,13 @@ AXES_VERBOSE = False  # no banner on every management command
 AXES_USERNAME_CALLABLE = "audit.backends.throttle_username"  # cut to 150 characters
 AXES_LOCKOUT_CALLABLE = "audit.views.locked_out"  # the login card with a clear message, HTTP 429
 
-# Behind a reverse proxy (nginx, a load balancer): how many set X-Forwarded-For/-Proto.
+# Behind a reverse proxy (nginx, a load balancer): how many set X-Forwarded-For/-Proto. Login
+# throttling counts the address the first of them saw (audit.backends.client_address: the N-th
+# X-Forwarded-For entry from the right; the header is ignored when 0).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "audit.backends.client_address"
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Sessions end after 8 hours or when the browser closes; cookies are out of reach of scripts.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

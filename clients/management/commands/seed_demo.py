@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import importlib
 import time
-from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from clients import demo_email
 from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm, create_draws_admin
-from clients.models import Client
+from clients.models import Client, Firm
 
-SAMPLE_ROUNDS = Path(__file__).resolve().parents[3] / "draws" / "data" / "ircc-rounds-sample.json"
+SECOND_FIRM, SECOND_PREFIX = "Northern Lights Immigration", "north-"
+SECOND_EMAIL, SECOND_CLIENTS = "office@northernlights.example", 8
+# The demo firm serves many healthcare workers (nurses, aides, practical nurses, doctors), so the demo's
+# healthcare round has several clients to match.
+DEMO_NOC_WEIGHTS = {"31301": 30, "33102": 8, "32101": 8, "31102": 4}
 
 
 def _optional(module: str):
@@ -46,29 +50,22 @@ class Command(BaseCommand):
             raise CommandError("--clients must be 0 or more", returncode=2)
         started = time.monotonic()
         demo = create_demo_firm()
-        if clients is None and Client.objects.filter(firm=demo.firm).exists():
-            self.stdout.write(
-                "The demo firm already has clients; adding none (pass --clients N to add more)."
-            )
-            ids = []
-        else:
-            ids = build_clients(
-                demo, count=30 if clients is None else clients, seed=seed, today=timezone.localdate()
-            )
-        if _optional("draws.importer") and SAMPLE_ROUNDS.exists():
-            call_command("import_ircc_rounds", str(SAMPLE_ROUNDS), stdout=self.stdout)
-        invitations_demo = _optional("invitations.demo")
-        if ids and invitations_demo:
-            invitations_demo.seed_invitations(Client.objects.filter(id__in=ids), now=timezone.now())
-        if ids and not skip_assessments:
-            from eligibility.services import refresh_assessments
-
-            refresh_assessments(ids)
+        # A second, smaller firm, so that isolation can be tried: neither sees the other's clients.
+        other = create_demo_firm(name=SECOND_FIRM, prefix=SECOND_PREFIX)
+        Firm.objects.filter(pk=other.firm.pk, email="office@mapleleaf.example").update(email=SECOND_EMAIL)
+        ids = self._clients(demo, count=30 if clients is None else clients, seed=seed, asked=clients,
+                            noc_weights=DEMO_NOC_WEIGHTS)
+        other_ids = self._clients(other, count=SECOND_CLIENTS, seed=seed + 1, asked=clients)
+        demo_email.sent.clear()
+        with override_settings(EMAIL_BACKEND=demo_email.BACKEND):
+            self._story(ids, other_ids, skip_assessments=skip_assessments)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(ids)} clients created for {demo.firm.name} in {time.monotonic() - started:.1f} s."
+                f"{len(ids)} clients created for {demo.firm.name} and {len(other_ids)} for {other.firm.name} "
+                f"in {time.monotonic() - started:.1f} s."
             )
         )
+        self._print_emails(reader=demo.consultants[1])
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         for role, user in [
             ("owner", demo.owner),
@@ -78,3 +75,49 @@ class Command(BaseCommand):
             ("admin (/admin/): rounds and categories only", create_draws_admin()),
         ]:
             self.stdout.write(f"  {user.username:<12} {role}")
+        self.stdout.write(f"Second firm ({other.firm.name}), to try isolation:")
+        for role, user in [("owner", other.owner), ("consultant", other.consultants[1])]:
+            self.stdout.write(f"  {user.username:<18} {role}")
+
+    def _clients(self, demo, *, count: int, seed: int, asked: int | None,
+                 noc_weights: dict[str, int] | None = None) -> list[int]:
+        """New clients for a demo firm; none when it has some and no number was asked for."""
+        if asked is None and Client.objects.filter(firm=demo.firm).exists():
+            self.stdout.write(f"{demo.firm.name} already has clients; adding none "
+                              "(pass --clients N to add more).")
+            return []
+        return build_clients(demo, count=count, seed=seed, today=timezone.localdate(),
+                             noc_weights=noc_weights)
+
+    def _story(self, ids: list[int], other_ids: list[int], *, skip_assessments: bool) -> None:
+        """Scores, IRCC's rounds, applications and ITAs tied to them, then the demo round's digests."""
+        now, today = timezone.now(), timezone.localdate()
+        if ids + other_ids and not skip_assessments:
+            from eligibility.services import refresh_assessments
+
+            refresh_assessments(ids + other_ids)
+        draws_demo, invitations_demo = _optional("draws.demo"), _optional("invitations.demo")
+        if draws_demo is None:
+            return
+        self.stdout.write(f"IRCC rounds (the shipped feed): {draws_demo.import_full_feed().summary}.")
+        if invitations_demo and not skip_assessments:
+            invitations_demo.seed_applications(Client.objects.filter(id__in=ids + other_ids),
+                                               rounds=draws_demo.imported_rounds(), now=now)
+        # Recorded like a consultant's entry: matched and digested at once (Celery eager).
+        demo_round = draws_demo.record_demo_round(today=today)
+        self.stdout.write(f"Demo round #{demo_round.round_number} ({demo_round.drawn_on}): "
+                          f"{demo_round.ircc_name}, {demo_round.invitations_issued:,} invitations, "
+                          f"lowest CRS {demo_round.lowest_crs}.")
+        if ids and invitations_demo:
+            invitations_demo.seed_invitations(Client.objects.filter(id__in=ids), now=now, rounds=[demo_round])
+
+    def _print_emails(self, *, reader) -> None:
+        """One line per email sent while seeding, then the demo round's digest to `reader` in full."""
+        self.stdout.write(f"{len(demo_email.sent)} emails sent (kept in memory, not delivered):")
+        for message in demo_email.sent:
+            self.stdout.write(demo_email.one_line(message))
+        digests = [m for m in demo_email.sent if "Round #" in m.subject]
+        digest = next((m for m in digests if m.to == [reader.email]), digests[0] if digests else None)
+        if digest is not None:
+            self.stdout.write(f"\nThe round digest sent to {digest.to[0]}:\n{'-' * 72}")
+            self.stdout.write(f"Subject: {digest.subject}\n\n{digest.body.rstrip()}\n{'-' * 72}\n")

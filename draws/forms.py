@@ -6,12 +6,14 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
+from draws import importer
 from draws.models import Category, Draw, local_today
 
 PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = importer.MAX_FEED_BYTES
 # Text, not type=number: "3,000" is how everyone (and IRCC) writes it.
 NUMBER_ATTRS = {"inputmode": "numeric", "class": "vIntegerField", "autocomplete": "off"}
 
@@ -23,6 +25,30 @@ class GroupedIntegerField(forms.IntegerField):
         if isinstance(value, str):
             value = re.sub(r"[\s,\u00a0\u202f]", "", value)
         return super().to_python(value)
+
+
+class BoundedJSONField(forms.JSONField):
+    """JSON typed in a form, refused with a message when too long or nested (json would recurse)."""
+
+    max_chars = 2000
+    max_depth = 2
+
+    def _is_out_of_bounds(self, value) -> bool:
+        return isinstance(value, str) and (len(value) > self.max_chars
+                                           or importer.json_depth(value) > self.max_depth)
+
+    def to_python(self, value):
+        if self._is_out_of_bounds(value):
+            raise ValidationError(
+                _("Enter at most %(chars)s characters of JSON, nested at most %(depth)s levels.")
+                % {"chars": f"{self.max_chars:,}", "depth": self.max_depth}, code="invalid")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # Shown again as typed (Django parses it for that, and would recurse as to_python would).
+        if self._is_out_of_bounds(data):
+            return InvalidJSONInput(data[: self.max_chars])
+        return super().bound_data(data, initial)
 
 
 def round_kind_choices(categories) -> list:
@@ -44,8 +70,10 @@ class DrawAdminForm(forms.ModelForm):
 
     category = forms.ChoiceField(label=_("Type or category"), choices=())
     invitations_issued = GroupedIntegerField(
-        label=_("Invitations issued"), min_value=1, widget=forms.TextInput(NUMBER_ATTRS),
+        label=_("Invitations issued"), min_value=1, max_value=importer.MAX_INTEGER,
+        widget=forms.TextInput(NUMBER_ATTRS),
         error_messages={"min_value": _("Invitations issued must be at least 1."),
+                        "max_value": _("Invitations issued must be at most %(limit_value)s."),
                         "invalid": _("Enter the number of invitations, e.g. 3,000.")},
     )
     lowest_crs = GroupedIntegerField(
@@ -53,6 +81,11 @@ class DrawAdminForm(forms.ModelForm):
         error_messages={"min_value": _("A CRS score is between 0 and 1,200."),
                         "max_value": _("A CRS score is between 0 and 1,200."),
                         "invalid": _("Enter the CRS score of the lowest-ranked candidate invited.")},
+    )
+
+    distribution = BoundedJSONField(
+        label=_("CRS distribution (dd1..dd18)"), required=False,
+        help_text=_('As IRCC publishes it: {"dd1": 1234, ..., "dd18": 229100}.'),
     )
 
     class Meta:
@@ -89,18 +122,35 @@ class DrawAdminForm(forms.ModelForm):
         return None
 
     def clean_round_number(self) -> str:
-        number = re.sub(r"\s+", "", self.cleaned_data["round_number"]).lstrip("#")
-        if not re.fullmatch(r"\d{1,6}[A-Za-z]{0,3}", number):
+        try:
+            number = importer.normalise_round_number(self.cleaned_data["round_number"])
+        except ValueError:
             raise ValidationError(
                 _("A round number is digits, optionally followed by letters (e.g. 435, 91a).")
-            )
-        taken = Draw.objects.filter(round_number__iexact=number).exclude(pk=self.instance.pk).first()
+            ) from None
+        taken = Draw.objects.filter(round_number=number).exclude(pk=self.instance.pk).first()
         if taken is not None:
             raise ValidationError(
                 _("Round #%(number)s is already recorded (%(date)s, %(kind)s).")
                 % {"number": taken.round_number, "date": taken.drawn_on.isoformat(), "kind": taken.type_label}
             )
         return number
+
+
+    def clean_distribution(self) -> dict[str, int] | None:
+        """dd1..dd18, each a count of candidates the columns hold (the import's own bounds)."""
+        value = self.cleaned_data["distribution"]
+        if value in (None, "", {}, []):
+            return None
+        if not isinstance(value, dict) or set(value) - set(importer.DISTRIBUTION_KEYS):
+            raise ValidationError(_("Enter an object with the keys dd1 to dd18, e.g. {\"dd1\": 1234}."))
+        try:
+            return {k: importer.parse_number(v) or 0 for k, v in value.items()}
+        except ValueError:
+            raise ValidationError(
+                _("Each count is a whole number from 0 to %(limit)s.")
+                % {"limit": f"{importer.MAX_INTEGER:,}"}
+            ) from None
 
 
 def next_round_number() -> str:
@@ -145,3 +195,19 @@ class HistoryFilterForm(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class CategoryImportForm(forms.Form):
+    """The admin's upload of category lists (the same load as `manage.py import_categories`)."""
+
+    file = forms.FileField(
+        label=_("Category lists (JSON)"),
+        help_text=_("A file shaped like draws/data/categories.json: every year's categories with their "
+                    "NOC codes (up to 2 MB)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 2 MB; the shipped lists are about 80 KB."))
+        return upload

@@ -22,6 +22,12 @@ What the feed holds (all 435 rounds to #434 were checked, see draws/tests):
   as unknown;
 - names may hold HTML entities ("&amp;"); several names have no entry in
   categories.json (program names, "No Program Specified", "General").
+
+A file is also untrusted input (an admin's upload, a URL): whatever it holds is refused
+with a FeedError naming the round and the field, never a crash or a half-import.
+The bounds: the file's size (MAX_FEED_BYTES), its nesting (MAX_JSON_DEPTH), its rounds
+(MAX_ROUNDS_PER_IMPORT); every value is text or a number (FIELD_MAX_CHARS, no control
+characters); every number fits the Draw columns on PostgreSQL and SQLite (MAX_INTEGER).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 # The program types of draws.models.Draw.Type (kept here as plain strings: no Django).
 GENERAL, CEC, FSW, FSTP, PNP, CATEGORY, OTHER = "general", "cec", "fsw", "fstp", "pnp", "category", "other"
@@ -48,6 +55,24 @@ MONTHS = {
 }
 DISTRIBUTION_KEYS = tuple(f"dd{i}" for i in range(1, 19))
 MAX_CRS = 1200
+# Express Entry's first round was on 2015-01-31: a round dated before the system existed is a typo.
+EXPRESS_ENTRY_START = date(2015, 1, 1)
+# The largest whole number a Draw column holds on both databases: PostgreSQL's `integer`
+# (invitations_issued); SQLite's 64-bit INTEGER holds more. Pool counts (dd1..dd18) share it.
+MAX_INTEGER = 2**31 - 1
+# IRCC's feed is about 0.7 MB for 435 rounds (about 50 a year): these leave decades of room
+# and keep one file from filling the round history (the /draws/ page, every firm's charts).
+MAX_FEED_BYTES = 5 * 1024 * 1024
+MAX_ROUNDS_PER_IMPORT = 2000
+# IRCC's document is 3 levels deep ({"rounds": [{...}]}); json would recurse on anything deeper.
+MAX_JSON_DEPTH = 8
+# Longest text read from one field; names are then held to their columns (Draw.ircc_name...).
+FIELD_MAX_CHARS = {"drawName": 1000, "drawText2": 1000}
+DEFAULT_FIELD_MAX_CHARS = 100
+NAME_MAX_CHARS = {"drawName": 200, "drawText2": 300}  # Draw.ircc_name, Draw.programs_text
+# C0/C1 control characters (tab, line feed and carriage return are whitespace) and lone
+# surrogates, which PostgreSQL refuses in text (NUL) or cannot encode as UTF-8.
+_FORBIDDEN_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # drawDateTime further than this from drawDate is a typo (round 357), not a midnight-UTC round.
 DATE_TIME_TOLERANCE = timedelta(days=1)
 
@@ -108,22 +133,36 @@ class IrccRound:
 
 # --- values ------------------------------------------------------------------------------------
 
-def parse_number(value: object) -> int | None:
-    """'3,000' -> 3000; '' or None -> None; anything else that is not a whole number raises ValueError."""
+def shown(value: object, limit: int = 40) -> str:
+    """A value quoted in a message, cut short: a hostile file can put megabytes in one field."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(str(value)):,} characters)"
+
+
+def parse_number(value: object, *, maximum: int = MAX_INTEGER) -> int | None:
+    """'3,000' -> 3000; '' or None -> None; anything else that is not a whole number in 0..maximum
+    (by default what every Draw column holds) raises ValueError."""
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
-    if isinstance(value, int):
-        return value
+        raise ValueError(f"{shown(value)} is not a number")
     if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
-    if text == "":
-        return None
-    if re.fullmatch(r"\d{1,3}(,\d{3})+|\d+", text):
-        return int(text.replace(",", ""))
-    raise ValueError(f"{value!r} is not a number")
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = re.sub(r"[\s\u00a0\u202f]", "", str(value))
+        if text == "":
+            return None
+        if not re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+|[0-9]+", text):
+            raise ValueError(f"{shown(value)} is not a number")
+        if len(text) - text.count(",") > 30:  # int() of thousands of digits is slow, or refused
+            raise ValueError(f"{shown(value)} is outside 0..{maximum:,}")
+        number = int(text.replace(",", ""))
+    if not 0 <= number <= maximum:
+        raise ValueError(f"{number:,} is outside 0..{maximum:,}" if abs(number) < 10**31
+                         else f"{shown(str(value))} is outside 0..{maximum:,}")
+    return number
 
 
 _DATE_TEXT = re.compile(
@@ -212,14 +251,27 @@ def clean_name(value: object) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def parse_round_number(value: object) -> str:
-    """'434', '91a' (IRCC's string, letters kept); a leading '#' and spaces are dropped."""
-    text = re.sub(r"\s+", "", str(value if value is not None else "")).lstrip("#")
+def normalise_round_number(value: object) -> str:
+    """The one spelling of a round number: ' #090012A ' -> '90012a', '434' -> '434'.
+
+    IRCC writes digits and sometimes letters ('91a'); spaces, a leading '#', leading zeros
+    and the letters' case are not part of the round, so two spellings of one round are one
+    round. The import, the admin form, the admin search and lookups all call this, and the
+    stored Draw.round_number is always its result (draws migration 0008 normalised older
+    rows), so the column's unique constraint catches every duplicate. ValueError otherwise.
+    """
+    text = re.sub(r"\s+", "", str(value if value is not None else "")).removeprefix("#").lower()
     if not text:
         raise ValueError("is missing")
-    if not re.fullmatch(r"\d{1,6}[A-Za-z]{0,3}", text):
-        raise ValueError(f"{value!r} is not a round number (digits, then at most 3 letters, e.g. '91a')")
-    return text
+    m = re.fullmatch(r"0*([0-9]{1,6})([a-z]{0,3})", text)
+    if m is None:
+        raise ValueError(f"{shown(value)} is not a round number (digits, then at most 3 letters, e.g. '91a')")
+    return m[1] + m[2]
+
+
+def parse_round_number(value: object) -> str:
+    """'434', '91a' (IRCC's string, letters kept): normalise_round_number."""
+    return normalise_round_number(value)
 
 
 # --- names -> type or category -----------------------------------------------------------------
@@ -297,11 +349,27 @@ def _in_force(slug: str, in_force: Iterable[CategoryRef]) -> tuple[str, int | No
 
 # --- rounds --------------------------------------------------------------------------------------
 
-def _get(raw: dict, *names: str) -> object:
-    for n in names:
-        if n in raw and raw[n] is not None:
-            return raw[n]
-    return None
+def _get(raw: dict, name: str) -> object:
+    """The field's value if it is text or a number: a bounded string without control characters."""
+    value = raw.get(name)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if not isinstance(value, str):
+        kind = "a JSON object" if isinstance(value, dict) else "a JSON array"
+        raise _FieldError(name, f"is {kind}, not text or a number")
+    limit = FIELD_MAX_CHARS.get(name, DEFAULT_FIELD_MAX_CHARS)
+    if len(value) > limit:
+        raise _FieldError(name, f"is {len(value):,} characters long; at most {limit:,}")
+    if bad := _FORBIDDEN_CHAR.search(value):
+        raise _FieldError(name, f"contains the control character U+{ord(bad.group()):04X}")
+    return value
+
+
+def _name(raw: dict, name: str) -> str:
+    text = clean_name(_get(raw, name))
+    if len(text) > NAME_MAX_CHARS[name]:
+        raise _FieldError(name, f"is {len(text):,} characters long; at most {NAME_MAX_CHARS[name]:,}")
+    return text
 
 
 def parse_round(raw: object, *, today: date, categories: Sequence[CategoryRef]) -> IrccRound:
@@ -328,6 +396,9 @@ def parse_round(raw: object, *, today: date, categories: Sequence[CategoryRef]) 
     drawn_on = value("drawDate", parse_date) or value("drawDateFull", parse_date, required=True)
     if drawn_on > today:
         raise _FieldError("drawDate", f"{drawn_on.isoformat()} is in the future")
+    if drawn_on < EXPRESS_ENTRY_START:
+        raise _FieldError("drawDate", f"{drawn_on.isoformat()} is before Express Entry began "
+                                      f"({EXPRESS_ENTRY_START.isoformat()})")
     drawn_at = value("drawDateTime", parse_datetime)
     if drawn_at is not None and abs(drawn_at.date() - drawn_on) > DATE_TIME_TOLERANCE:
         warnings.append(
@@ -344,8 +415,8 @@ def parse_round(raw: object, *, today: date, categories: Sequence[CategoryRef]) 
     if not 0 <= lowest_crs <= MAX_CRS:
         raise _FieldError("drawCRS", f"{lowest_crs} is outside 0..{MAX_CRS}")
 
-    name = clean_name(_get(raw, "drawName"))
-    programs_text = clean_name(_get(raw, "drawText2"))
+    name = _name(raw, "drawName")
+    programs_text = _name(raw, "drawText2")
     type_, category_id = map_round_name(name or programs_text, drawn_on, categories)
     if type_ == OTHER:
         warnings.append(
@@ -362,40 +433,127 @@ def parse_round(raw: object, *, today: date, categories: Sequence[CategoryRef]) 
 
     return IrccRound(
         round_number=number, drawn_on=drawn_on, drawn_at=drawn_at, tie_break_at=tie_break_at,
-        type=type_, category_id=category_id, ircc_name=name[:200], programs_text=programs_text[:300],
+        type=type_, category_id=category_id, ircc_name=name, programs_text=programs_text,
         invitations_issued=invitations, lowest_crs=lowest_crs, distribution_on=distribution_on,
         distribution=distribution, warnings=tuple(warnings),
     )
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_JSON_TOKEN = re.compile(_JSON_STRING.pattern + r"|[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (brackets inside strings not counted).
+
+    Checked before json.loads, whose parser recurses once per level: 100,000 levels would
+    end in a RecursionError rather than a message.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def _too_deep(text: str) -> FeedError:
+    """Name the round and field where a text nests deeper than MAX_JSON_DEPTH (as far as it can)."""
+    round_depth = 3 if text.lstrip()[:1] == "{" else 2  # {"rounds": [{...}]} or a bare [{...}]
+    depth = position = 0
+    round_start = field_start = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket[0] == '"':
+            continue
+        if bracket in "]}":
+            depth -= 1
+            continue
+        depth += 1
+        if depth == round_depth:
+            position, round_start = position + 1, token.start()
+        elif depth == round_depth + 1:
+            field_start = token.start()
+        elif depth > MAX_JSON_DEPTH:
+            break
+    message = (f"is nested more than {MAX_JSON_DEPTH} levels deep "
+               "(IRCC's feed is 3: {\"rounds\": [{...}]})")
+    if not position or field_start < round_start:
+        return FeedError([("", "", message)])
+    in_round = text[round_start:field_start]
+    field_name = re.search(r'"([A-Za-z0-9_]{1,40})"\s*:\s*$', in_round)
+    number = re.search(r'"drawNumber"\s*:\s*"?([#0-9A-Za-z ]{1,20})', in_round)
+    label = f"at position {position}"
+    if number:
+        try:
+            label = normalise_round_number(number[1])
+        except ValueError:
+            pass
+    return FeedError([(label, field_name[1] if field_name else "", message)])
+
+
+def _json_int(text: str) -> int | str:
+    # A 5,000-digit literal would raise Python's int() digit limit (a ValueError naming no
+    # field): kept as text, parse_number refuses it naming its round and field.
+    return int(text) if len(text) <= 30 else text
+
+
 def load_json(data: str | bytes) -> list:
-    """The `rounds` list of the feed (or a bare list); FeedError when it is not that."""
+    """The `rounds` list of the feed (or a bare list); FeedError when it is not that.
+
+    Bounded before parsing: at most MAX_FEED_BYTES, nested at most MAX_JSON_DEPTH levels,
+    at most MAX_ROUNDS_PER_IMPORT rounds.
+    """
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError([("", "", f"larger than {MAX_FEED_BYTES // 1024 // 1024} MB "
+                                  "(IRCC's feed is about 1 MB)")])
     try:
-        doc = json.loads(data.decode("utf-8-sig") if isinstance(data, bytes) else data)
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
         raise FeedError([("", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise _too_deep(text)
+    try:
+        doc = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         message = f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         raise FeedError([("", "", message)]) from exc
+    except (ValueError, RecursionError) as exc:  # a backstop: the bounds above should catch it first
+        raise FeedError([("", "", "not JSON IRCC writes")]) from exc
     rounds = doc.get("rounds") if isinstance(doc, dict) else doc
     if not isinstance(rounds, list):
         raise FeedError([("", "rounds", "missing: expected IRCC's {\"rounds\": [...]} document")])
+    if len(rounds) > MAX_ROUNDS_PER_IMPORT:
+        raise FeedError([("", "rounds", f"{len(rounds):,} rounds in one file; one import takes at most "
+                                        f"{MAX_ROUNDS_PER_IMPORT:,} (IRCC's feed holds about 50 a year)")])
     return rounds
 
 
+def _round_label(raw: object, position: int) -> str:
+    """The round as messages name it: its normalised number, else its position in the file."""
+    if isinstance(raw, dict) and isinstance(raw.get("drawNumber"), (str, int)):
+        try:
+            return normalise_round_number(str(raw["drawNumber"])[:DEFAULT_FIELD_MAX_CHARS])
+        except ValueError:
+            pass
+    return f"at position {position}"
+
+
 def parse_feed(data: str | bytes, *, today: date, categories: Sequence[CategoryRef]) -> list[IrccRound]:
-    """Every round of the feed, or FeedError listing every malformed round and field."""
+    """Every round of the feed, or FeedError listing every malformed round and field.
+
+    Two spellings of one round number ('90012a', '090012A') are the same round: the
+    second is refused as a duplicate (normalise_round_number).
+    """
     parsed: list[IrccRound] = []
     problems: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for position, raw in enumerate(load_json(data), start=1):
-        label = str(raw.get("drawNumber") or "").strip() if isinstance(raw, dict) else ""
-        label = label or f"at position {position}"
-        key = label.lstrip("#").casefold()
-        if key in seen:
-            problems.append((label, "drawNumber", "appears more than once in the file"))
+        label = _round_label(raw, position)
+        if label in seen:
+            problems.append((label, "drawNumber", f"{shown(raw['drawNumber'])} is round {label} again "
+                                                  f"(first at position {seen[label]} in the file)"))
             continue
-        seen.add(key)
+        if not label.startswith("at position"):
+            seen[label] = position
         try:
             parsed.append(parse_round(raw, today=today, categories=categories))
         except _FieldError as exc:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from draws import importer, services
 
 IRCC_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = importer.MAX_FEED_BYTES  # read no more than the import would take
 
 
 class Command(BaseCommand):
@@ -48,6 +48,7 @@ def read_source(source: str) -> bytes:
             raise CommandError(f"{source}: no such file", returncode=2)
         data = path.read_bytes()
     if len(data) > MAX_BYTES:
-        raise CommandError(f"{source}: larger than {MAX_BYTES // 1024 // 1024} MB, not IRCC's feed",
+        raise CommandError(f"{source}: nothing imported. The file is larger than "
+                           f"{MAX_BYTES // 1024 // 1024} MB; IRCC's feed is about 1 MB",
                            returncode=2)
     return data

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clients import services
 from clients.counts import CachedCountPaginator
 from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, ClientProfileForms
+from clients.list_filters import ClientListFilterForm, filter_client_ids, open_deadlines
 from clients.models import Client
 from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
@@ -61,14 +62,22 @@ def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""
     filter_form = ClientFilterForm(request.GET or None, user=request.user)
     filters = _bounded_search(request, filter_form)
+    list_form = ClientListFilterForm(request.GET or None, today=timezone.localdate())
+    list_filters = list_form.filters()
+    ids = filter_client_ids(search_client_ids(user=request.user, **filters), **list_filters)
     membership = membership_for(request.user)
-    paginator = CachedCountPaginator(search_client_ids(user=request.user, **filters), CLIENTS_PER_PAGE,
-                                     filters=filters, firm_id=membership.firm_id if membership else None)
+    paginator = CachedCountPaginator(ids, CLIENTS_PER_PAGE, filters={**filters, **list_filters},
+                                     firm_id=membership.firm_id if membership else None)
     page = paginator.get_page(request.GET.get("page"))
+    clients = clients_in_order(request.user, list(page))
+    deadlines = open_deadlines([c.pk for c in clients])
+    for c in clients:
+        c.open_deadline = deadlines.get(c.pk)
     return render(request, "clients/client_list.html", {
-        "filter_form": filter_form, "page": page, "clients": clients_in_order(request.user, list(page)),
-        "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status")),
-        "can_create": can_create_client(request.user),
+        "filter_form": filter_form, "list_form": list_form, "page": page, "clients": clients,
+        "is_filtered": any(request.GET.get(k) for k in ("q", "consultant", "status", *list_form.fields)
+                           if k != "sort"),
+        "sort": list_form.sort_key, "can_create": can_create_client(request.user),
     })
 
 

@@ -26,10 +26,12 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from clients.counts import cache_get, cache_set, firm_version
+from clients.list_filters import counts_by_category
 from clients.models import Client, Membership
 from clients.selectors import clients_for, membership_for
-from draws.models import Draw, DrawMatch
+from draws.models import Category, Draw, DrawMatch
 from draws.selectors import CATEGORY_COLOURS, TYPE_COLOURS, kind_of, latest_by_kind
+from draws.services import ALREADY_INVITED
 from eligibility.models import Alert, ClientAssessment
 from invitations.models import ChecklistItem, Invitation
 
@@ -127,6 +129,32 @@ def status_counts(user, scope: Scope, *, today: dt.date) -> list[StatusCount]:
     rows = scope.cached("status", lambda: dict(qs.order_by().values_list("status").annotate(n=Count("id"))),
                         today=today)
     return [StatusCount(value, str(label), rows.get(value, 0)) for value, label in Client.Status.choices]
+
+
+# --- who is eligible, per category ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryCount:
+    slug: str
+    name: str
+    eligible: int  # active clients in scope the stored assessment finds eligible
+    check: int  # ...and those it cannot judge (a fact or the list is missing)
+
+
+def category_counts(scope: Scope, *, today: dt.date) -> list[CategoryCount]:
+    """Per category in force today, active clients in scope eligible and cannot be judged: 2 queries.
+
+    One read of the categories, one aggregate over the stored assessments (cached like the other
+    counts); each count links to the client list filtered the same way (clients.list_filters).
+    """
+    categories = [c for c in Category.objects.order_by("slug") if c.applies_on(today)]
+    if scope.firm_id is None or not categories:
+        return []
+    slugs = [c.slug for c in categories]
+    assessments = ClientAssessment.objects.filter(client__status__in=ACTIVE_STATUSES, **scope.filters())
+    counts = scope.cached(f"categories:{','.join(slugs)}",
+                          lambda: counts_by_category(assessments, slugs), today=today)
+    return [CategoryCount(c.slug, c.name, *counts[c.slug]) for c in categories]
 
 
 # --- deadlines -------------------------------------------------------------------------------------
@@ -242,6 +270,11 @@ class Match:
     crs: int
     margin: int
     client: Client | None = None  # set by attach_clients
+
+    @property
+    def is_to_invite(self) -> bool:
+        """Whether an ITA can still be recorded for this match (the digest's rule: not already invited)."""
+        return self.client is not None and self.client.status not in ALREADY_INVITED
 
 
 @dataclass

@@ -41,6 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "zone": str(zone),
         "status_counts": selectors.status_counts(user, scope, today=today),
+        "category_counts": selectors.category_counts(scope, today=today),
         "deadlines": deadlines,
         "new_matches": new_matches,
         "match_days": selectors.MATCH_DAYS,

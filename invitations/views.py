@@ -22,6 +22,7 @@ from clients.permissions import (
     role_required,
 )
 from clients.selectors import clients_for, membership_for
+from draws.models import Draw
 from invitations import selectors, services
 from invitations.checklist import item_types_for
 from invitations.forms import (
@@ -51,7 +52,7 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
     can_record = may_record and (current is None or not current.is_open)
     with timezone.override(zone):
         if can_record and record_form is None:
-            record_form = RecordInvitationForm(today=today, initial={"issued_at": timezone.localtime(now)})
+            record_form = RecordInvitationForm(today=today, initial=_record_initial(request, now=now))
     return {
         "client": client, "invitation": current, "history": invitations[1:], "zone": str(zone),
         "days_left": services.days_left(current, zone, now) if current else None,
@@ -66,6 +67,22 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
         "item_form": item_form, "item_pk": item_pk, "item_statuses": ChecklistItem.Status.choices,
         "next": f"{request.get_full_path()}#ita", "today": today,
     }
+
+
+def _record_initial(request: HttpRequest, *, now) -> dict:
+    """The record form's first values: now, or the round named by ?draw= (the dashboard's "Record ITA").
+
+    A round IRCC dated to the minute gives its time; any other is issued now. An unknown or
+    malformed id is ignored (the form's own list decides which rounds can be chosen).
+    """
+    initial = {"issued_at": timezone.localtime(now)}
+    draw_id = request.GET.get("draw", "")
+    draw = Draw.objects.filter(pk=int(draw_id)).first() if draw_id.isdigit() and len(draw_id) < 10 else None
+    if draw is not None:
+        initial["draw"] = draw.pk
+        if draw.drawn_at is not None:
+            initial["issued_at"] = timezone.localtime(draw.drawn_at)
+    return initial
 
 
 def _back(request: HttpRequest, client: Client) -> HttpResponse:

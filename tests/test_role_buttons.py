@@ -55,3 +55,24 @@ def test_the_table_is_what_the_buttons_follow(client, world, monkeypatch):
     assert reverse("invitations:item", args=[world.item.pk]) not in _page(client, world, "clients:detail")
     assert reverse("eligibility:dismiss_alert", args=[world.alert.pk]) not in _page(
         client, world, "eligibility:alerts")
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_a_match_row_offers_record_ita_for_its_round_to_who_may_record(client, world, role):
+    """The dashboard's new matches: "Record ITA" opens the record form on that round, for owners and
+    consultants, and only for a client not already invited (the world's client holds an ITA)."""
+    from clients.tests.factories import ClientFactory
+    from draws.models import DrawMatch
+
+    firm = world.client.firm
+    waiting = ClientFactory(firm=firm, consultant=world.client.consultant, first_name="Waiting")
+    for c in (waiting, world.client):
+        DrawMatch.objects.create(draw=world.draw, client=c, firm=firm, crs=480, margin=12)
+    client.force_login(world.users[role])
+    html = client.get(reverse("dashboard") + "?scope=firm").content.decode()
+    record = reverse("invitations:client", args=[waiting.pk]) + f"?draw={world.draw.pk}#ita"
+    assert (record in html) == (role != "assistant")
+    assert reverse("invitations:client", args=[world.client.pk]) + "?draw=" not in html
+    if role != "assistant":  # the link's page has the record form set to that round
+        form = client.get(record.split("#")[0]).content.decode()
+        assert f'<option value="{world.draw.pk}" selected>' in form

@@ -31,6 +31,7 @@ Installed through ``audit.apps.AdminConfig`` in INSTALLED_APPS, in place of
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from clients.permissions import MANAGE_DRAWS, can
 
@@ -104,6 +105,9 @@ def restricted(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
 
 class AdminSite(admin.AdminSite):
     """Django's admin site, with superuser-only as the default of every registered ModelAdmin."""
+
+    site_header = _("ITA Desk administration")
+    site_title = _("ITA Desk administration")
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         super().register(model_or_iterable, restricted(admin_class or admin.ModelAdmin), **options)

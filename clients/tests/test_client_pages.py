@@ -115,7 +115,7 @@ def test_list_query_count_does_not_grow_with_clients(logged_in, consultant, djan
     for batch in (1, 59):  # 1 client, then 60 (a full page and more), each with its own consultant
         clients = [ClientFactory(firm=firm, consultant=member(firm)) for _ in range(batch)]
         refresh_assessments([c.id for c in clients])
-        with django_assert_max_num_queries(8) as queries:
+        with django_assert_max_num_queries(10) as queries:  # + the categories and the page's deadlines
             response = logged_in.get(reverse("clients:list"), {"q": "reyes"})
         counts.append(len(queries.captured_queries))
     assert len(response.context["clients"]) == 50

@@ -44,13 +44,14 @@ def test_counts_over_every_client_are_reused_for_a_minute_then_recomputed(
         uncached = len(first.captured_queries)  # now: the next request clears the connection's log
         ClientAssessment.objects.filter(client=mine).update(crs_total=530)  # as the nightly refresh writes
         match(draw, theirs, 480)  # as the after-draw job writes (INSERT ... SELECT)
-        # No status count, score distribution, match count per round, deadline or overdue totals.
-        with django_assert_num_queries(uncached - 5):
+        # No status count, score distribution, match count per round, deadline or overdue totals,
+        # or per-category counts.
+        with django_assert_num_queries(uncached - 6):
             cached = client.get(reverse("dashboard"))
         assert in_pool(cached) == 1 and cached.context["histogram"]["bins"][0]["from"] == 500
         firm = client.get(reverse("dashboard"), {"scope": "firm"})  # another scope: an entry of its own
         assert in_pool(firm) == 2 and firm.context["new_matches"][0].count == 2
-        with django_assert_num_queries(uncached - 5):
+        with django_assert_num_queries(uncached - 6):
             client.get(reverse("dashboard"), {"scope": "firm"})
     with time_machine.travel(NOW + dt.timedelta(seconds=61), tick=False):
         fresh = client.get(reverse("dashboard"))

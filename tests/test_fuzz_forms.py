@@ -271,8 +271,9 @@ def test_ircc_import_survives_hostile_files(client, world):
 
 def test_client_list_filters_survive_hostile_parameters(client, world):
     _login(client, world, "assistant")
-    assert set(fuzz_get(client, reverse("clients:list"), ["q", "consultant", "status", "page"],
-                        max_examples=25)) == {200}
+    assert set(fuzz_get(client, reverse("clients:list"), ["q", "consultant", "status", "page", "eligible_for",
+                                                         "verdict", "crs_min", "crs_max", "sort"],
+                        max_examples=40)) == {200}
 
 
 def test_round_history_filters_survive_hostile_parameters(client, world):

@@ -50,6 +50,10 @@ OUT_OF_RANGE = [
     "1" + "0" * 30, "9" * 5000, "1e400", "-0", "0",
 ]
 NOC_CODES = ["00000", "99999", "1234", "123456", "ABCDE", "31301 ", " 31301", "3130l", "00010", "-3130"]
+# What breaks an email header or a file name when it sits inside a value (leading and trailing
+# whitespace is stripped by the forms, so these go between ordinary characters).
+CONTROL_CHARACTERS = ["\r\n", "\n", "\r", "\r\nBcc: someone@example.com\r\n", "\t", "\x00", "\x0b", "\x0c",
+                      "\x1b[31m", "\x7f", "\x85", "\u2028", "\u2029", "\x01"]
 
 
 def hostile_values() -> st.SearchStrategy:
@@ -62,8 +66,15 @@ def hostile_values() -> st.SearchStrategy:
         st.text(max_size=300),
         st.sampled_from([10_000, 100_001]).map(lambda n: "A" * n),  # past every max_length
         st.text(alphabet="é<>&\"'\u0000\ufeff", min_size=1, max_size=50),
+        header_injections(),
         st.lists(st.text(max_size=20), min_size=2, max_size=3),  # a multi-valued field (wrong type)
     )
+
+
+def header_injections() -> st.SearchStrategy:
+    """A value with a line break or another control character inside: "Ana\\r\\nBcc: x@y"."""
+    word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzé@.", min_size=1, max_size=12)
+    return st.tuples(word, st.sampled_from(CONTROL_CHARACTERS), word).map("".join)
 
 
 def hostile_uploads(name: str = "upload.json", valid: Sequence[bytes] = ()) -> st.SearchStrategy:
@@ -158,6 +169,39 @@ def fuzz_get(client, url: str, param_names: Sequence[str], *, max_examples: int 
     @given(values=st.fixed_dictionaries({name: hostile_values() for name in param_names}))
     def run(values: dict) -> None:
         get(values)
+
+    run()
+    return statuses
+
+
+def fuzz_single_line_fields(
+    client, url: str, field_names: Sequence[str], *, fixed: dict, messages: Sequence[str],
+    max_examples: int = 20, app_labels: Iterable[str] = PROJECT_APPS,
+) -> dict[int, int]:
+    """POST a line break or control character inside one of `field_names` (names, addresses: what
+    reaches an email header or a file name), over the valid `fixed`, many times.
+
+    Asserts on every example: the POST is refused (a 200 or 400 with the form again, never a
+    redirect or a 500), one of the field `messages` is on the page (an email field may answer with
+    its own "Enter a valid email address."), and no table changed.
+    """
+    statuses: dict[int, int] = {}
+    app_labels = tuple(app_labels)
+
+    @settings(max_examples=max_examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(name=st.sampled_from(list(field_names)), value=header_injections())
+    def run(name: str, value: str) -> None:
+        data = {**fixed, name: value}
+        with transaction.atomic():
+            before = table_counts(app_labels)
+            response = client.post(url, data)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            assert response.status_code in (200, 400), f"{response.status_code} for {name}={value!r}"
+            page = response.content.decode()
+            assert any(m in page for m in messages), f"no field message for {name}={value!r}"
+            assert table_counts(app_labels) == before, f"rows changed by a refused POST: {name}={value!r}"
+            transaction.set_rollback(True)
 
     run()
     return statuses

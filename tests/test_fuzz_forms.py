@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 
 from clients.models import Client
 from clients.tests.conftest import profile_post
+from clients.validators import SingleLineValidator
 from draws.models import Draw
 from eligibility.models import Report
 from invitations.checklist import item_types_for
 from invitations.models import ChecklistItemType, FirmReminderSettings, Invitation
-from testing.fuzz import fuzz_form_post, fuzz_get, hostile_uploads, hostile_values
+from testing.fuzz import fuzz_form_post, fuzz_get, fuzz_single_line_fields, hostile_uploads, hostile_values
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,22 @@ def test_client_create_survives_hostile_input(client, world, fields):
     base = profile_post(consultant, **_rows(), **_married_rows())
     statuses = fuzz_form_post(client, reverse("clients:create"), fields, fixed=base, max_examples=15)
     assert set(statuses) <= {200, 302}  # the form again with its messages, or saved
+
+
+# Names and addresses reach email headers (To, Cc, From) and file names: a line break or another
+# control character inside is refused with the field's message (clients/validators.py), or with
+# Django's own where its field check comes first (an email address, a NUL).
+SINGLE_LINE = [str(SingleLineValidator.message), "Enter a valid email address.",
+               "Null characters are not allowed."]
+
+
+def test_client_names_and_address_refuse_line_breaks_and_control_characters(client, world):
+    consultant = _login(client, world, "assistant")
+    base = profile_post(consultant, **_rows(), **_married_rows())
+    fields = ["first_name", "last_name", "email", "spouse-first_name", "spouse-last_name"]
+    statuses = fuzz_single_line_fields(client, reverse("clients:create"), fields, fixed=base,
+                                       messages=SINGLE_LINE, max_examples=15)
+    assert set(statuses) == {200}
 
 
 def _edit_post(world: World) -> dict:
@@ -171,6 +188,14 @@ def test_checklist_document_added_by_hand_survives_hostile_input(client, world):
     assert set(statuses) <= {302, 400}
 
 
+def test_a_document_added_by_hand_refuses_line_breaks_and_control_characters(client, world):
+    _login(client, world, "assistant")
+    url = reverse("invitations:add_item", args=[world.invitation.pk])
+    statuses = fuzz_single_line_fields(client, url, ["label"], fixed={
+        "start_by": timezone.localdate().isoformat()}, messages=SINGLE_LINE, max_examples=12)
+    assert set(statuses) == {400}
+
+
 def test_reminder_schedule_survives_hostile_input(client, world):
     _login(client, world, "owner")
     url = reverse("invitations:settings")
@@ -205,6 +230,16 @@ def test_checklist_document_types_survive_hostile_input(client, world):
     statuses = fuzz_form_post(client, url, fields, fixed=base, max_examples=25)
     assert set(statuses) <= {200, 302, 400}
     assert ChecklistItemType.objects.count() == before  # every example was rolled back
+
+
+def test_checklist_document_type_names_refuse_line_breaks_and_control_characters(client, world):
+    _login(client, world, "owner")
+    base = _types_post(world)
+    n = int(base["types-TOTAL_FORMS"]) - 1  # the empty extra row
+    fields = ["types-0-name", f"types-{n}-name"]
+    statuses = fuzz_single_line_fields(client, reverse("invitations:settings"), fields, messages=SINGLE_LINE,
+                                       fixed={**base, f"types-{n}-lead_time_days": "10"}, max_examples=12)
+    assert set(statuses) == {400}
 
 
 # --- reports, alerts ----------------------------------------------------------------------------
@@ -259,6 +294,10 @@ def test_ircc_import_survives_hostile_files(client, world):
         bad = json.loads(sample)
         bad["rounds"][0][key] = value
         broken.append(json.dumps(bad).encode())
+    deep, huge = "[" * 100_000 + "]" * 100_000, "9" * 5000  # raw JSON: a RecursionError, the int() limit
+    broken += [sample.replace(b'"drawCRS": "470"', f'"drawCRS": {raw}'.encode()) for raw in (deep, huge)]
+    broken += [sample.replace(b'"drawSize": "300"', b'"drawSize": 2147483648'),
+               sample.replace(b'"drawName": "', b'"drawName": "\\u0000')]
     files = hostile_uploads("ee_rounds_123_en.json", valid=[sample, *broken])
     before = Draw.objects.count()
     statuses = fuzz_form_post(client, url, ["file"], max_examples=30, strategies={"file": files})

@@ -32,6 +32,9 @@ _SLOT = {
     "day": _DATE, "until": _DATE, "expired": _DATE, "since": _DATE,
     "scores": r"[\d./]+", "test_code": r"[a-z_]+", "ability": r"listening|reading|writing|speaking",
     "test": r"[A-Z][A-Za-z -]*?",
+    # program codes and category slugs: no parenthesis, so one day's several changes
+    # ("... (no longer eligible: cec) (can no longer be judged: trades)") split right
+    "programs": r"[a-z_]+(?:, [a-z_]+)*",
 }
 _NUMBERS = {name for name, slot in _SLOT.items() if slot == _NUMBER}
 
@@ -123,6 +126,9 @@ SENTENCES: tuple[str, ...] = (
     _("Express Entry profile expires (12 months after submission)"),
     _("%(label)s (no longer eligible: %(programs)s)"),
     _("%(label)s (becomes eligible: %(programs)s)"),
+    _("%(label)s (can no longer be judged: %(programs)s)"),
+    _("%(label)s (now judged eligible: %(programs)s)"),
+    _("%(label)s (now judged not eligible: %(programs)s)"),
     _("spouse's %(test)s result of %(day)s expires"),
     _("%(test)s result of %(day)s expires"),
     _("ECA for the spouse's foreign %(credential)s credential expires"),

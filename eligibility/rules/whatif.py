@@ -31,6 +31,7 @@ from .facts import (
     Facts,
     LanguageTest,
 )
+from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .work import HOURS_PER_YEAR, accrual_date, ongoing_rate, rate
 
 _DAY = timedelta(days=1)
@@ -170,8 +171,34 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
     return out
 
 
-def _eligibility(a: Assessment) -> set[str]:
-    return set(a.programs.eligible_programs) | {c.slug for c in a.categories if c.eligible}
+def _verdicts(a: Assessment) -> dict[str, str]:
+    """Program codes and category slugs with their three-way status (categories in force only)."""
+    programs = a.programs
+    out = {p.program: p.verdict for p in (programs.fsw, programs.cec, programs.fstp)}
+    out.update((c.slug, c.verdict) for c in a.categories)
+    return out
+
+
+def _verdict_changes(before: Assessment, after: Assessment) -> str:
+    """" (no longer eligible: ...)" and the like for what changed that day. A change to or from
+    cannot judge is said as such, never as a loss or a gain of eligibility (status.py)."""
+    old, new = _verdicts(before), _verdicts(after)
+    groups: dict[str, list[str]] = {text: [] for text in _CHANGE_TEXTS.values()}
+    for key in sorted(set(old) | set(new)):
+        change = (old.get(key, NOT_ELIGIBLE), new.get(key, NOT_ELIGIBLE))
+        if change[0] != change[1]:
+            groups[_CHANGE_TEXTS[change]].append(key)
+    return "".join(f" ({text}: {', '.join(keys)})" for text, keys in groups.items() if keys)
+
+
+_CHANGE_TEXTS = {
+    (ELIGIBLE, NOT_ELIGIBLE): "no longer eligible",
+    (NOT_ELIGIBLE, ELIGIBLE): "becomes eligible",
+    (ELIGIBLE, CANNOT_JUDGE): "can no longer be judged",
+    (NOT_ELIGIBLE, CANNOT_JUDGE): "can no longer be judged",
+    (CANNOT_JUDGE, ELIGIBLE): "now judged eligible",
+    (CANNOT_JUDGE, NOT_ELIGIBLE): "now judged not eligible",
+}
 
 
 def score_changes_ahead(
@@ -245,12 +272,8 @@ def score_changes_ahead(
         after = assess(facts, as_of=day, categories=categories)
         delta = after.crs.total - before.crs.total
         label = "; ".join(events[day])
-        lost = sorted(_eligibility(before) - _eligibility(after))
-        gained = sorted(_eligibility(after) - _eligibility(before))
-        if lost:
-            label += f" (no longer eligible: {', '.join(lost)})"
-        if gained:
-            label += f" (becomes eligible: {', '.join(gained)})"
-        if delta != 0 or lost or gained or day == profile_expiry:
+        changes = _verdict_changes(before, after)
+        label += changes
+        if delta != 0 or changes or day == profile_expiry:
             out.append(ScoreChange(day, label, delta))
     return out

@@ -111,3 +111,16 @@ def test_assess_json_carries_status_beside_eligible():
         ("trades", "cannot_judge", False), ("skilled_military", "cannot_judge", False)]
     for p in out["programs"].values():
         assert p["eligible"] == (p["status"] == "eligible")
+
+
+def test_a_dated_change_to_an_unknown_list_says_cannot_judge_not_no_longer_eligible():
+    """On 2026-02-18 (his birthday) the known 2025 trade list gives way to an unknown 2026 one."""
+    from eligibility.rules import score_changes_ahead
+
+    known = CategoryRule("trades", "Trade occupations", date(2025, 2, 27), date(2026, 2, 17),
+                         "occupation_2023_2025", frozenset({"72310"}), False)
+    f = carpenter(date_of_birth=date(1992, 2, 18))
+    changes = score_changes_ahead(f, as_of=date(2025, 12, 1), categories=[known, trades()])
+    (birthday,) = [c for c in changes if c.on == date(2026, 2, 18)]
+    assert "(can no longer be judged: trades)" in birthday.label
+    assert "no longer eligible" not in birthday.label

@@ -437,6 +437,58 @@ def test_drill_smtp_refusing_connections_retries_then_delivers_once(celery_worke
               f"({time.monotonic() - started:.0f} s)")
 
 
+# --- 3b. A poisoned invitation among good ones ----------------------------------------------------
+
+@pytest.mark.worker
+def test_drill_a_poisoned_invitation_stops_nobody_elses_reminders(celery_workers, smtp_server, celery_queue):
+    """A client name with CR LF + "Bcc:" (a row from before names were validated) and an address
+    with a line break, one in each firm, first in the chunk: on the fan-out path (a real worker)
+    and on the serial command, every good reminder goes out once, each poisoned one is marked
+    failed with its reason, and the scan reports it."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    name = "poisoned-invitation"
+    started = time.monotonic()
+    clients = _invitations([("America/Toronto", 4), ("America/Halifax", 3)])
+    toronto, halifax = clients["America/Toronto"], clients["America/Halifax"]
+    # The first client of each firm: its invitation is the first of the delivery chunk.
+    Client.objects.filter(pk=toronto[0].pk).update(first_name="Ana\r\nBcc: someone@example.com")
+    Client.objects.filter(pk=halifax[0].pk).update(email="bad\r\n@mail.example")
+    poisoned, good = [toronto[0], halifax[0]], toronto[1:] + halifax[1:]
+    celery_workers.start("w1")
+
+    _tick(_at(14, 1), celery_queue, ["w1"], settings.REDIS_URL)  # 09:01 Toronto, 10:01 Halifax
+    _tick(_at(14, 6), celery_queue, ["w1"], settings.REDIS_URL)  # the next tick: nothing more
+    messages = smtp_server.wait_for(len(good))
+    time.sleep(0.5)
+    messages = list(smtp_server.messages)
+    assert duplicates(m["Message-ID"] for m in messages) == {}
+    assert sorted(_address(m) for m in messages) == sorted(c.email for c in good)
+    assert all(r.status == Reminder.Status.SENT and r.attempts == 1 for r in _due_45(good))
+    failed = list(_due_45(poisoned))
+    assert all(r.status == Reminder.Status.FAILED and "newlines" in r.status_note for r in failed)
+    say(name, f"{len(good) + 2} reminders due at 09:00 in 2 firms, one poisoned invitation in each (a "
+              f"first name with CR LF + 'Bcc:', an address with a line break), first in the chunk; "
+              f"fan-out ticks at 09:01 and 09:06 (worker w1): {len(messages)} emails, each good client "
+              f"once, 0 duplicates; the 2 poisoned reminders failed: "
+              f"{'; '.join(repr(r.status_note[:60]) for r in failed)}")
+
+    # The 30-day reminders, through the serial command (cron installations).
+    now = dt.datetime(2027, 3, 3, 14, 1, tzinfo=dt.UTC)
+    output = call_command("send_due_reminders", now=now.isoformat())
+    thirty = Reminder.objects.filter(offset_days=30)
+    assert {c.email for c in good} == {_address(m) for m in smtp_server.messages[len(messages):]}
+    assert len(smtp_server.messages) == 2 * len(good)
+    assert all(r.status == Reminder.Status.SENT for r in thirty.filter(invitation__client__in=good))
+    bad = list(thirty.filter(invitation__client__in=poisoned))
+    assert all(r.status == Reminder.Status.FAILED for r in bad)
+    assert f"Sent {len(good)} reminder(s)" in output and "failed 2 (" in output
+    assert all(f"reminder {r.pk}: " in output for r in bad)
+    say(name, f"serial scan (manage.py send_due_reminders) at 09:01 on 2027-03-03: '{output.strip()}' "
+              f"({time.monotonic() - started:.0f} s)")
+
+
 # --- 4. PostgreSQL connection dropped mid-request --------------------------------------------------
 
 FACT_TABLES = ("clients_education", "clients_languagetest", "clients_job", "clients_spouse")

@@ -20,6 +20,8 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 
+# The demo has no network: the IRCC feed check is off (seed_demo imports the shipped feed instead).
+demo: export IRCC_ROUNDS_URL :=
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 $(MESSAGES_IGNORE); \

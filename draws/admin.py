@@ -20,9 +20,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_access import DrawsStaffAdmin
-from draws import importer, services
-from draws.forms import DrawAdminForm, ImportForm
-from draws.models import Category, Draw, DrawDigest, DrawMatch
+from draws import importer, seed, services
+from draws.forms import CategoryImportForm, DrawAdminForm, ImportForm
+from draws.models import Category, Draw, DrawDigest, DrawMatch, FeedCheck
 
 
 @admin.register(Category)
@@ -65,6 +65,41 @@ class CategoryAdmin(DrawsStaffAdmin, admin.ModelAdmin):
             return format_html('<strong style="color:#b02a37">⚠ {}</strong>',
                                _("UNCONFIRMED: check against IRCC before relying on it"))
         return _("confirmed")
+
+    # --- category lists upload (the same load as `manage.py import_categories`) ---------------------
+
+    change_list_template = "draws/admin/category_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="draws_category_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a categories.json: new categories added, changed ones updated, all or nothing."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        bound = request.method == "POST"
+        form = CategoryImportForm(request.POST if bound else None, request.FILES if bound else None)
+        if bound and form.is_valid():
+            try:
+                report = seed.import_categories(form.cleaned_data["file"].read())
+            except seed.CategoryDataError as exc:
+                form.add_error("file", str(exc))
+                form.add_error(None, _("Nothing was imported."))
+            else:
+                for line in report.lines():
+                    self.message_user(request, line, messages.SUCCESS)
+                return redirect(reverse("admin:draws_category_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import category lists"),
+            "form": form,
+        }
+        return TemplateResponse(request, "draws/admin/import_categories.html", context,
+                                status=400 if bound and form.errors else 200)
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -202,3 +237,30 @@ class DrawDigestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # made by the after-draw job only
+
+
+@admin.register(FeedCheck)
+class FeedCheckAdmin(DrawsStaffAdmin, admin.ModelAdmin):
+    """Every check of IRCC's rounds feed, newest first: read-only (draws.feed writes them)."""
+
+    list_display = ["started_at", "status", "http_status", "rounds", "short_error"]
+    list_filter = ["status"]
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in FeedCheck._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("rounds read / added / updated"))
+    def rounds(self, obj: FeedCheck) -> str:
+        return f"{obj.rounds_read} / {obj.rounds_added} / {obj.rounds_updated}"
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: FeedCheck) -> str:
+        return obj.error[:160]

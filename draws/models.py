@@ -238,7 +238,7 @@ class FeedCheck(models.Model):
     partial unique constraint: a second worker polling at the same moment records `skipped`),
     and finished with the outcome. The ETag and Last-Modified of the last good answer make the
     next request conditional. Staff read these rows in the admin; the round-data banner reads
-    the last successful one (draws.selectors.round_data_freshness).
+    the last successful one (draws.freshness.round_data_freshness).
     """
 
     class Status(models.TextChoices):

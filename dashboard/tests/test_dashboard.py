@@ -376,7 +376,8 @@ def test_a_client_named_like_a_script_shows_as_text_in_every_widget(client, team
 
 # --- a constant number of queries ------------------------------------------------------------------
 
-QUERY_BUDGET = 18  # session, user, membership, firm + 14 for the widgets (see dashboard.selectors)
+QUERY_BUDGET = 19  # session, user, membership, firm + 14 for the widgets (see dashboard.selectors) + 1 for
+# the round-data banner (draws.freshness.round_data_freshness)
 
 
 def populate(team, rounds, start: int, count: int) -> None:

@@ -228,3 +228,35 @@ def test_no_on_commit_callback_is_a_functools_partial():
 def _name(func: ast.expr) -> str:
     """`f` of f(...) or of module.f(...)."""
     return getattr(func, "attr", getattr(func, "id", ""))
+
+
+# --- the after-draw digest (draws.services.send_draw_digests) ----------------------------------------
+
+@pytest.mark.django_db
+def test_one_consultants_bad_address_does_not_stop_the_other_round_digests(smtp_server):
+    from django.utils import timezone
+
+    from draws import services as draw_services
+    from draws.models import Draw, DrawDigest
+    from eligibility.models import ClientAssessment
+
+    firm = FirmFactory()
+    bad = member(firm, email="c0@p.example")  # first by pk; its address is spoiled below
+    good = [member(firm, email=f"c{n}@p.example") for n in (1, 2)]
+    today = timezone.localdate()
+    for consultant in (bad, *good):
+        client = ClientFactory(firm=firm, consultant=consultant)
+        ClientAssessment.objects.create(client=client, firm=firm, as_of=today, rules="test", crs_total=600,
+                                        cec=True, result={})
+    type(bad).objects.filter(pk=bad.pk).update(email="c0\r\nBcc: spy@example.com@p.example")
+    draw = Draw.objects.create(round_number="9901", drawn_on=today, type=Draw.Type.GENERAL,
+                               invitations_issued=1000, lowest_crs=500)
+    draw_services.match_draw(draw_id=draw.pk)
+
+    with pytest.raises(draw_services.DigestSendError):  # the task retries the unsent one later
+        draw_services.send_draw_digests(draw_id=draw.pk)
+
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == ["c1@p.example", "c2@p.example"]
+    failed = DrawDigest.objects.get(draw=draw, consultant=bad)
+    assert failed.sent_at is None and "Invalid address" in failed.last_error
+    assert DrawDigest.objects.filter(draw=draw, sent_at__isnull=False).count() == 2

@@ -52,6 +52,7 @@ NAMES_FR = {
 FIELDS = ("name_en", "name_fr", "effective_to", "experience_rule", "draw_names", "is_list_unconfirmed",
           "note", "nocs")
 MAX_BYTES = 2 * 1024 * 1024  # the 2023-2026 file is about 80 KB
+FIRST_DAY, LAST_DAY = date(2015, 1, 1), date(2100, 12, 31)  # the dates a list can apply from or to
 
 
 class CategoryDataError(ValueError):
@@ -93,9 +94,21 @@ class LoadReport:
 
 def _date(value: Any, entry: str, field_name: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise CategoryDataError(entry, field_name, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        message = f"{str(value)[:40]!r} is not a date (YYYY-MM-DD)"
+        raise CategoryDataError(entry, field_name, message) from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # category-based selection began in 2023
+        message = f"{day.isoformat()} is not between {FIRST_DAY} and {LAST_DAY}"
+        raise CategoryDataError(entry, field_name, message)
+    return day
+
+
+def _plain(value: str, entry: str, field_name: str) -> str:
+    """`value`, unless it holds a control character (a NUL cannot even be stored)."""
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise CategoryDataError(entry, field_name, "contains a control character")
+    return value
 
 
 def _text(c: dict, key: str, entry: str, *, max_length: int, required: bool = False) -> str:
@@ -106,7 +119,7 @@ def _text(c: dict, key: str, entry: str, *, max_length: int, required: bool = Fa
         raise CategoryDataError(entry, key, "must be a text" + (" (required)" if required else ""))
     if len(value) > max_length:
         raise CategoryDataError(entry, key, f"is longer than {max_length} characters")
-    return value.strip()
+    return _plain(value, entry, key).strip()
 
 
 def category_rows(data: dict | None = None, *, rules: set[str] | None = None,
@@ -136,6 +149,9 @@ def category_rows(data: dict | None = None, *, rules: set[str] | None = None,
         else:
             raise CategoryDataError(f"Year {year}", "effective_from", "missing: when the lists apply from")
     order = sorted(starts, key=starts.get)
+    for earlier, later in zip(order, order[1:], strict=False):
+        if starts[earlier] == starts[later]:
+            raise CategoryDataError(f"Year {later}", "effective_from", f"the same date as year {earlier}")
     ends = {y: starts[n] - timedelta(days=1) for y, n in zip(order, order[1:], strict=False)}
 
     rows = []
@@ -175,8 +191,11 @@ def category_rows(data: dict | None = None, *, rules: set[str] | None = None,
                     raise CategoryDataError(entry, where, f"{code} is not a NOC 2021 unit group")
                 nocs.append(code)
             names = c.get("draw_names_in_ircc_data", [])
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise CategoryDataError(entry, "draw_names_in_ircc_data", "must be a list of texts")
+            if not isinstance(names, list) or not all(isinstance(n, str) and len(n) <= 200 for n in names):
+                raise CategoryDataError(entry, "draw_names_in_ircc_data", "must be a list of texts "
+                                                                          "(200 characters each at most)")
+            for n in names:
+                _plain(n, entry, "draw_names_in_ircc_data")
             start = (_date(c["effective_from"], entry, "effective_from") if "effective_from" in c
                      else STARTS.get((year, slug), starts[year]))
             rows.append({
@@ -206,6 +225,9 @@ def parse_document(data: str | bytes) -> dict:
     except json.JSONDecodeError as exc:
         raise CategoryDataError("The file", "", f"is not valid JSON ({exc.msg} at line {exc.lineno} "
                                                 f"column {exc.colno})") from exc
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, nesting thousands deep
+        raise CategoryDataError("The file", "", "is not JSON this import reads (a number too long or "
+                                                "lists nested too deep)") from exc
 
 
 # --- loading -------------------------------------------------------------------------------------

@@ -306,6 +306,33 @@ def test_ircc_import_survives_hostile_files(client, world):
     assert Draw.objects.count() == before
 
 
+def test_category_lists_import_survives_hostile_files(client, world):
+    from draws.models import Category
+    from draws.seed import DATA
+
+    _login(client, world, "staff")
+    url = reverse("admin:draws_category_import")
+    shipped = DATA.read_bytes()
+    broken = []
+    for key, value in (("id", "<script>"), ("name", "A" * 10_000), ("name", "Nul\u0000"),
+                       ("experience_rule", 7), ("effective_from", "0001-01-01"),
+                       ("effective_from", "9999-12-31"),
+                       ("occupations", [{"noc": "99999"}]), ("occupations", "31301"),
+                       ("draw_names_in_ircc_data", ["\u0000"]), ("type", ["occupation"])):
+        bad = json.loads(shipped)
+        bad["years"]["2026"]["categories"][3][key] = value
+        broken.append(json.dumps(bad).encode())
+    announced = b'"announced": "2026-02-18"'
+    broken += [shipped.replace(announced, b'"announced": ' + b"[" * 100_000 + b"]" * 100_000),
+               shipped.replace(announced, b'"announced": ' + b"9" * 5000)]
+    files = hostile_uploads("categories.json", valid=[shipped, *broken])
+    before = {(c.slug, c.effective_from): (c.name_en, c.effective_to) for c in Category.objects.all()}
+    statuses = fuzz_form_post(client, url, ["file"], max_examples=30, strategies={"file": files})
+    assert set(statuses) <= {302, 400}
+    assert statuses.get(400)  # the entry and field named, "Nothing was imported."
+    assert {(c.slug, c.effective_from): (c.name_en, c.effective_to) for c in Category.objects.all()} == before
+
+
 # --- GET filters: the client list, the round history, the dashboard, alerts --------------------
 
 def test_client_list_filters_survive_hostile_parameters(client, world):

@@ -117,6 +117,12 @@ def test_import_categories_loads_next_years_lists_from_a_file(tmp_path):
     (lambda d: d["years"].update({"2027": {"categories": []}}),
      "Year 2027, field effective_from: missing"),
     (lambda d: d.pop("years"), "The file, field years: missing"),
+    (lambda d: d["years"]["2026"]["categories"][5].update(effective_from="1999-01-01"),
+     "2026 transport, field effective_from: 1999-01-01 is not between 2015-01-01 and 2100-12-31"),
+    (lambda d: d["years"]["2026"]["categories"][5].update(name="Transport\u0000"),
+     "2026 transport, field name: contains a control character"),
+    (lambda d: d["years"].update({"2027": {"effective_from": "2026-02-18", "categories": []}}),
+     "Year 2027, field effective_from: the same date as year 2026"),
 ])
 def test_a_bad_entry_exits_2_naming_it_and_the_field_and_changes_nothing(tmp_path, edit, message):
     doc = document()

@@ -179,6 +179,9 @@ def pages_for(seeded: Seeded) -> dict[str, str]:
         "dashboard": "/",
         "client_list": "/clients/",
         "client_search": f"/clients/?q={client.last_name}",
+        # "Who is eligible for healthcare right now?", best first; and the open ITAs by deadline.
+        "list_eligible": "/clients/?eligible_for=healthcare_social&verdict=eligible&sort=-crs",
+        "list_deadline": "/clients/?sort=deadline",
         "client_page": f"/clients/{client.pk}/",
         "report_page": f"/reports/{report.pk}/",
         "draw_history": "/draws/",

@@ -1,7 +1,9 @@
 """Reads of rounds (public IRCC data, the same for every firm) and the history page's figures.
 
-The history is small (about 50 rounds a year), so the page reads every round once
-and filters and aggregates in Python: one query whatever the filter.
+The history page reads a bounded amount whatever the history holds: the filter's choices and
+the latest round of each kind come from the database (one window query, one of years), the
+table is a page of PAGE_SIZE rounds, and the charts take the newest CHART_MAX_ROUNDS rounds of
+the filter. Only the CSV download streams every round of the filter.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from draws.models import Draw
 
@@ -31,6 +34,53 @@ CATEGORY_COLOURS = ["#6f42c1", "#d63384", "#20c997", "#dc3545", "#0dcaf0", "#ffc
                     "#adb5bd", "#795548", "#0b7285", "#e8590c", "#5c940d"]
 
 
+# The history table's page, and how many rounds (newest first) the page's charts read. IRCC's
+# whole history is 435 rounds (2015 to 2026, about 50 to 100 a year): every round is charted for
+# years to come, while a history swollen by imports costs every consultant's page no more.
+PAGE_SIZE = 50
+CHART_MAX_ROUNDS = 600
+# The invitations chart has one bar per month: at most this many months, back from the newest.
+CHART_MAX_MONTHS = 240
+
+
+def rounds_for(*, kind: str = "", year: int | None = None) -> QuerySet[Draw]:
+    """Rounds of one type or category ('cat:<slug>', '' = all) and one year (None = all), newest first.
+
+    The filter of the history page and its CSV, in the database (as kind_of reads a round).
+    """
+    qs = Draw.objects.select_related("category").order_by("-drawn_on", "-round_number")
+    if kind.startswith("cat:"):
+        qs = qs.filter(category__slug=kind[4:])
+    elif kind:
+        qs = qs.filter(type=kind, category__isnull=True)
+    if year is not None:
+        qs = qs.filter(drawn_on__gte=date(year, 1, 1), drawn_on__lt=date(year + 1, 1, 1))
+    return qs
+
+
+def latest_round_of_each_kind() -> list[Draw]:
+    """latest_by_kind in the database: the newest round of each type and category (one query).
+
+    A window function ranks each kind's rounds (partitioned as kind_of: the type, and the
+    category's slug), so a couple of dozen rows come back, not the whole history.
+    """
+    newest_first = [F("drawn_on").desc(), F("round_number").desc()]
+    rank = Window(RowNumber(), partition_by=[F("type"), F("category__slug")], order_by=newest_first)
+    rows = (Draw.objects.select_related("category").defer("distribution").annotate(rank=rank)
+            .filter(rank=1).order_by(*newest_first))
+    return latest_by_kind(list(rows))
+
+
+def years_with_rounds() -> list[int]:
+    """The years that have a round, newest first (one query)."""
+    return [d.year for d in Draw.objects.dates("drawn_on", "year", order="DESC")]
+
+
+def chart_rounds(rounds: QuerySet[Draw]) -> list[Draw]:
+    """The newest CHART_MAX_ROUNDS of `rounds`: what the page's charts draw (one query)."""
+    return list(rounds.defer("distribution")[:CHART_MAX_ROUNDS])
+
+
 def draws_oldest_first() -> QuerySet[Draw]:
     """Every round, oldest first, with its category (one query)."""
     return Draw.objects.select_related("category").order_by("drawn_on", "round_number")
@@ -41,23 +91,25 @@ def all_draws() -> list[Draw]:
     return list(Draw.objects.select_related("category").order_by("-drawn_on", "-round_number"))
 
 
+def export_row(d: Draw, *, with_name: bool = False) -> dict:
+    """One round in the columns of `export_draws` (and of the history page's CSV, plus the name)."""
+    row = {
+        "round": d.round_number,
+        "date": d.drawn_on.isoformat(),
+        "type": d.type,
+        "category": d.category.slug if d.category_id else "",
+        "invitations": d.invitations_issued,
+        "lowest_crs": d.lowest_crs,
+        "tie_break_at": d.tie_break_at.isoformat().replace("+00:00", "Z") if d.tie_break_at else "",
+    }
+    if with_name:
+        row["name"] = d.type_label
+    return row
+
+
 def export_rows(draws: Iterable[Draw], *, with_name: bool = False) -> list[dict]:
-    """The columns of `export_draws` (and of the history page's CSV, plus the name)."""
-    rows = []
-    for d in draws:
-        row = {
-            "round": d.round_number,
-            "date": d.drawn_on.isoformat(),
-            "type": d.type,
-            "category": d.category.slug if d.category_id else "",
-            "invitations": d.invitations_issued,
-            "lowest_crs": d.lowest_crs,
-            "tie_break_at": d.tie_break_at.isoformat().replace("+00:00", "Z") if d.tie_break_at else "",
-        }
-        if with_name:
-            row["name"] = d.type_label
-        rows.append(row)
-    return rows
+    """export_row of every round."""
+    return [export_row(d, with_name=with_name) for d in draws]
 
 
 def kind_of(draw: Draw) -> str:
@@ -134,13 +186,16 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
     """Invitations issued per calendar month (every month in the range, empty ones too), stacked by type."""
     if not draws:
         return {"months": [], "series": []}
+    last = max(d.drawn_on for d in draws)
+    months_back = max(last.year * 12 + last.month - CHART_MAX_MONTHS, 12)  # at most CHART_MAX_MONTHS bars
+    draws = [d for d in draws if d.drawn_on >= date(months_back // 12, months_back % 12 + 1, 1)]
     by_category = all(d.category_id for d in draws)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     labels: dict[str, str] = {}
     for d in draws:
         key, labels[key] = _series_key(d, by_category)
         totals[key][f"{d.drawn_on:%Y-%m}"] += d.invitations_issued
-    first, last = min(d.drawn_on for d in draws), max(d.drawn_on for d in draws)
+    first = min(d.drawn_on for d in draws)
     months, (y, m) = [], (first.year, first.month)
     while (y, m) <= (last.year, last.month):
         months.append(f"{y:04d}-{m:02d}")
@@ -153,3 +208,4 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
         for k in sorted(totals, key=order.index)
     ]
     return {"months": months, "series": series}
+

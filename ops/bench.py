@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.test import Client as HttpClient
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from clients.demo import DemoFirm, build_clients, create_demo_firm
 from clients.models import Client, Firm
+from clients.selectors import SEARCH_MAX_WORDS
 
 PAGE_REQUESTS = 30
 OFFSETS = (45, 30, 14, 7, 3, 1, 0)
@@ -165,6 +167,14 @@ def page_latencies(user, pages: dict[str, str], *, requests: int = PAGE_REQUESTS
     return out
 
 
+# The most work a search within its bounds asks for: as many words as allowed, each too short for
+# the trigram indexes and found in every seeded client's email (first.last.N@mail.example), so every
+# row of the firm is read, every condition tested and every row sorted.
+WORST_SEARCH = " ".join(["@", ".", "m", "a", "i", "l", "e", "x", "p", "mail.example"][:SEARCH_MAX_WORDS])
+# Far past the bounds (2,000 words once held a worker for 14.5 s): refused with a message.
+REFUSED_SEARCH = " ".join(f"w{i}" for i in range(2000))
+
+
 def pages_for(seeded: Seeded) -> dict[str, str]:
     """The measured pages of a firm: one client (with a report) chosen the same way at any N."""
     from eligibility.models import Report
@@ -182,6 +192,8 @@ def pages_for(seeded: Seeded) -> dict[str, str]:
         # "Who is eligible for healthcare right now?", best first; and the open ITAs by deadline.
         "list_eligible": "/clients/?eligible_for=healthcare_social&verdict=eligible&sort=-crs",
         "list_deadline": "/clients/?sort=deadline",
+        "search_worst": "/clients/?" + urlencode({"q": WORST_SEARCH}),
+        "search_refused": "/clients/?" + urlencode({"q": REFUSED_SEARCH}),
         "client_page": f"/clients/{client.pk}/",
         "report_page": f"/reports/{report.pk}/",
         "draw_history": "/draws/",

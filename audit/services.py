@@ -58,10 +58,13 @@ CLIENT_COLUMNS = [
     ("ee_profile_number", lambda c: c.ee_profile_number),
     ("ee_submitted_at", lambda c: c.ee_submitted_at.isoformat() if c.ee_submitted_at else None),
     ("crs", lambda c: _assessment(c, "crs_total")),
-    ("fsw", lambda c: _assessment(c, "fsw")),
-    ("cec", lambda c: _assessment(c, "cec")),
-    ("fstp", lambda c: _assessment(c, "fstp")),
+    # Three-way verdicts as stored (eligible, not_eligible, cannot_judge): a program the product
+    # cannot judge must never read as "no" in a spreadsheet.
+    ("fsw", lambda c: _assessment(c, "fsw_status")),
+    ("cec", lambda c: _assessment(c, "cec_status")),
+    ("fstp", lambda c: _assessment(c, "fstp_status")),
     ("categories", lambda c: " ".join(_assessment(c, "categories") or [])),
+    ("categories_to_check", lambda c: " ".join(_assessment(c, "categories_check") or [])),
     ("assessed_as_of", lambda c: _assessment(c, "as_of")),
 ]
 

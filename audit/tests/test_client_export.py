@@ -92,3 +92,19 @@ def test_export_queries_do_not_grow_with_the_number_of_clients(client):
     few = count()
     ClientFactory.create_batch(25, firm=firm, consultant=owner)
     assert count() == few
+
+
+def test_a_verdict_the_product_cannot_judge_is_exported_as_such_never_as_no(client):
+    from eligibility.models import ClientAssessment
+    from eligibility.services import refresh_assessments
+
+    firm = FirmFactory()
+    ana = ClientFactory(firm=firm, first_name="Ana")
+    refresh_assessments([ana.pk])
+    ClientAssessment.objects.filter(client=ana).update(
+        fstp=False, fstp_status="cannot_judge", categories_check=["trades"])
+    client.force_login(member(firm, "owner"))
+    [row] = rows_of(client.get("/clients/export.csv"))
+    assert row["fstp"] == "cannot_judge"
+    assert row["fsw"] in {"eligible", "not_eligible"}
+    assert row["categories_to_check"] == "trades"

@@ -24,13 +24,21 @@ every registered model with its decision, fails until the decision is written th
     class FirmAdmin(admin.ModelAdmin):                       # superusers only (the default)
         ...
 
+Every admin page also answers a hand-made link cleanly: a NUL in the query string is a 400
+(``AdminSite.admin_view``), an out-of-range number in a filter the admin's "invalid lookup"
+redirect (``CleanChangelist``), where both were 500s.
+
 Installed through ``audit.apps.AdminConfig`` in INSTALLED_APPS, in place of
 ``django.contrib.admin``.
 """
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from clients.permissions import MANAGE_DRAWS, can
@@ -40,7 +48,21 @@ def _is_superuser(user) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-class SuperuserOnly:
+class CleanChangelist:
+    """Mixin: a changelist link with a number no date or column can hold (``?started_at__year=
+    99999999999999999999``) gets the admin's own "invalid lookup" answer, not a 500.
+
+    Django turns a ValueError of a filter into that answer but lets an OverflowError through.
+    """
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class SuperuserOnly(CleanChangelist):
     """Mixin: the admin's permission checks answer no to anyone but an active superuser.
 
     It narrows the ModelAdmin's own answers (a read-only admin stays read-only for superusers);
@@ -64,7 +86,7 @@ class SuperuserOnly:
         return _is_superuser(request.user) and super().has_delete_permission(request, obj)
 
 
-class DrawsStaffAdmin:
+class DrawsStaffAdmin(CleanChangelist):
     """Mixin: Django staff who manage draws (clients.permissions.MANAGE_DRAWS) view, add, change and
     delete, whatever their model permissions; nobody else but superusers sees the model.
 
@@ -111,3 +133,20 @@ class AdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options) -> None:
         super().register(model_or_iterable, restricted(admin_class or admin.ModelAdmin), **options)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page refuses a NUL character in its query string with a 400.
+
+        The changelists pass filter values (``?status__exact=…``) straight to the database, and
+        PostgreSQL refuses NUL in text: without this, a hand-made link was a 500. Forms need no
+        such guard: Django's form fields refuse NUL with a message naming the field.
+        """
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if "\x00" in "".join(key + "".join(values) for key, values in request.GET.lists()):
+                raise BadRequest("NUL character in the query string")
+            return inner(request, *args, **kwargs)
+
+        return guarded

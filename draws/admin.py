@@ -110,8 +110,10 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in Draw.objects.dates("drawn_on", "year", order="DESC")]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(drawn_on__year=int(self.value()))
+        # A year a date can hold: a hand-made ?year=99999999999999999999 (or 0) was a 500.
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= 9999:
+            return queryset.filter(drawn_on__year=int(value))
         return queryset
 
 

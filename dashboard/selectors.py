@@ -30,7 +30,8 @@ from clients.list_filters import counts_by_category
 from clients.models import Client, Membership
 from clients.selectors import clients_for, membership_for
 from draws.models import Category, Draw, DrawMatch
-from draws.selectors import CATEGORY_COLOURS, TYPE_COLOURS, kind_of, latest_by_kind
+from draws.palette import draw_colour
+from draws.selectors import latest_by_kind
 from draws.services import ALREADY_INVITED
 from eligibility.models import Alert, ClientAssessment
 from invitations.models import ChecklistItem, Invitation
@@ -254,11 +255,10 @@ class LatestRound:
 
 def latest_rounds(draws: list[Draw], *, today: dt.date) -> list[LatestRound]:
     """The newest round of each program type and category (draws.selectors.latest_by_kind), newest first."""
-    colours = iter(CATEGORY_COLOURS * 3)
     result = []
     for d in latest_by_kind(draws):
-        colour = next(colours) if kind_of(d).startswith("cat:") else TYPE_COLOURS.get(d.type, "#212529")
-        result.append(LatestRound(d, colour, (today - d.drawn_on).days > STALE_ROUND_DAYS))
+        # The series' own colour (draws.palette), as on the history page: a new round repaints nothing.
+        result.append(LatestRound(d, draw_colour(d), (today - d.drawn_on).days > STALE_ROUND_DAYS))
     return result
 
 

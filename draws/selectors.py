@@ -16,22 +16,11 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from draws.models import Draw
+from draws.palette import TYPE_COLOURS, series_colour
 
 EXPORT_COLUMNS = ["round", "date", "type", "category", "invitations", "lowest_crs", "tie_break_at"]
-# One colour per type, the same on every chart (Bootstrap's palette, readable on white).
-TYPE_COLOURS = {
-    Draw.Type.GENERAL: "#0d6efd",
-    Draw.Type.CEC: "#198754",
-    Draw.Type.FSW: "#fd7e14",
-    Draw.Type.FSTP: "#8b5a2b",
-    Draw.Type.PNP: "#6c757d",
-    Draw.Type.CATEGORY: "#6f42c1",
-    Draw.Type.OTHER: "#212529",
-}
 # A series' line breaks where the type had no round for this long (in years: four months).
 GAP_YEARS = 1 / 3
-CATEGORY_COLOURS = ["#6f42c1", "#d63384", "#20c997", "#dc3545", "#0dcaf0", "#ffc107", "#6610f2",
-                    "#adb5bd", "#795548", "#0b7285", "#e8590c", "#5c940d"]
 
 
 # The history table's page, and how many rounds (newest first) the page's charts read. IRCC's
@@ -151,49 +140,60 @@ def _year_fraction(day: date) -> float:
     return round(day.year + (day - start).days / (end - start).days, 4)
 
 
-def _series_key(d: Draw, by_category: bool) -> tuple[str, str]:
-    if by_category and d.category_id:
+def _series_key(d: Draw) -> tuple[str, str]:
+    """A round's series: its category's (each category its own line), else its program type's."""
+    if d.category_id:
         return f"cat:{d.category.slug}", d.category.name
     return d.type, str(Draw.Type(d.type).label)
 
 
 def crs_chart(draws: Sequence[Draw]) -> dict:
-    """Lowest CRS over time, one series per type (per category when only category rounds are shown).
+    """Lowest CRS over time, one series per program type and one per category.
+
+    Category rounds are never joined into one "Category" line (healthcare 462, French 399 and
+    transport 470 read as one zig-zag): each category slug is its own series, in its own
+    colour (draws.palette), the same whichever rounds the page shows.
 
     x is the date as a fractional year (ticks fall on years); each point keeps
     its round, date and name for the tooltip. PNP rounds (cut-offs 600+ with the
     nomination's 600 points) start hidden so the other series keep a readable scale.
     """
-    by_category = bool(draws) and all(d.category_id for d in draws)
     series: dict[str, dict] = {}
-    colours = iter(CATEGORY_COLOURS * 3)
     for d in sorted(draws, key=lambda d: (d.drawn_on, d.round_number)):
-        key, label = _series_key(d, by_category)
+        key, label = _series_key(d)
         if key not in series:
-            colour = next(colours) if key.startswith("cat:") else TYPE_COLOURS[d.type]
-            series[key] = {"label": label, "key": key, "colour": colour, "hidden": key == Draw.Type.PNP,
-                           "points": []}
+            series[key] = {"label": label, "key": key, "colour": series_colour(key),
+                           "hidden": key == Draw.Type.PNP, "points": []}
+        series[key]["label"] = label  # a category renamed over its periods: the newest name
         points, x = series[key]["points"], _year_fraction(d.drawn_on)
         if points and x - points[-1]["x"] > GAP_YEARS:  # no round for months: break the line
             points.append({"x": round((x + points[-1]["x"]) / 2, 4), "y": None})
-        points.append({"x": x, "y": d.lowest_crs,
-                                      "round": d.round_number, "date": d.drawn_on.isoformat(),
-                                      "name": d.type_label, "invitations": d.invitations_issued})
-    return {"series": list(series.values())}
+        points.append({"x": x, "y": d.lowest_crs, "round": d.round_number, "date": d.drawn_on.isoformat(),
+                       "name": d.type_label, "invitations": d.invitations_issued})
+    return {"series": sorted(series.values(), key=_legend_order)}
+
+
+def _legend_order(series: dict) -> tuple:
+    """Program types in Draw.Type's order, then categories by name: the same legend on every visit."""
+    types = list(TYPE_COLOURS)
+    key = series["key"]
+    return (0, types.index(key), "") if key in types else (1, 0, series["label"].casefold())
 
 
 def invitations_chart(draws: Sequence[Draw]) -> dict:
-    """Invitations issued per calendar month (every month in the range, empty ones too), stacked by type."""
+    """Invitations issued per calendar month (every month in the range, empty ones too).
+
+    Stacked by program type and by category, in the colours of the CRS chart.
+    """
     if not draws:
         return {"months": [], "series": []}
     last = max(d.drawn_on for d in draws)
     months_back = max(last.year * 12 + last.month - CHART_MAX_MONTHS, 12)  # at most CHART_MAX_MONTHS bars
     draws = [d for d in draws if d.drawn_on >= date(months_back // 12, months_back % 12 + 1, 1)]
-    by_category = all(d.category_id for d in draws)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     labels: dict[str, str] = {}
     for d in draws:
-        key, labels[key] = _series_key(d, by_category)
+        key, labels[key] = _series_key(d)
         totals[key][f"{d.drawn_on:%Y-%m}"] += d.invitations_issued
     first = min(d.drawn_on for d in draws)
     months, (y, m) = [], (first.year, first.month)
@@ -201,9 +201,8 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     order = [*TYPE_COLOURS, *sorted(k for k in totals if k.startswith("cat:"))]
-    colours = iter(CATEGORY_COLOURS * 3)
     series = [
-        {"label": labels[k], "key": k, "colour": next(colours) if k.startswith("cat:") else TYPE_COLOURS[k],
+        {"label": labels[k], "key": k, "colour": series_colour(k),
          "values": [totals[k].get(month, 0) for month in months]}
         for k in sorted(totals, key=order.index)
     ]

@@ -55,10 +55,11 @@ def test_the_page_shows_every_round_newest_first_with_the_charts_data(consultant
     assert [d.round_number for d in response.context["page"]][:3] == ["434", "432", "431"]
     crs = _json(response, "crs-chart-data")
     labels = {s["label"]: s for s in crs["series"]}
-    assert set(labels) == {"General", "Canadian Experience Class", "Federal Skilled Trades",
-                           "Provincial Nominee Program", "Category"}
+    assert {"General", "Canadian Experience Class", "Federal Skilled Trades", "Provincial Nominee Program",
+            "Transport occupations", "French-language proficiency"} <= set(labels)
+    assert "Category" not in labels  # each category its own line, never one zig-zag of them all
     assert labels["Provincial Nominee Program"]["hidden"] is True
-    point = labels["Category"]["points"][-1]
+    point = labels["Transport occupations"]["points"][-1]
     assert (point["round"], point["y"], point["date"]) == ("434", 470, "2026-08-07")
     invitations = _json(response, "invitations-chart-data")
     assert invitations["months"][0] == "2015-01" and invitations["months"][-1] == "2026-08"

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from clients.formatting import level_scale
 from clients.models import LANGUAGE_TEST_CHOICES
 from eligibility.rules import status as verdict
 
-FRENCH_TESTS = ("tef_canada", "tcf_canada")
 TEST_LABELS = dict(LANGUAGE_TEST_CHOICES)
 
 # (detail key, label, max with an accompanying spouse, max without); CRS rule set 2025-03-25
@@ -151,7 +151,7 @@ def build_summary(
         languages.append({
             "role": role,
             "test": TEST_LABELS.get(scored["test"], scored["test"]) if scored else "",
-            "scale": ("NCLC" if scored["test"] in FRENCH_TESTS else "CLB") if scored else "",
+            "scale": level_scale(scored["test"]) if scored else "",
             "clb": scored["clb"] if scored else {},
         })
     # Eligible first, then those to check, then the others.

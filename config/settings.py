@@ -96,6 +96,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
+# "15 déc. 2026" / "Dec 15, 2026": the project's display formats, over Django's (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -74,11 +74,11 @@ class Category(models.Model):
 
     @property
     def period_label(self) -> str:
-        """'31 May 2023 to 31 Dec 2023', or 'from 18 Feb 2026' for the open period."""
-        start = date_format(self.effective_from, "j M Y")
+        """'May 31, 2023 to Dec 31, 2023', or 'from Feb 18, 2026' (French: '18 fév. 2026')."""
+        start = date_format(self.effective_from, "DATE_FORMAT")
         if self.effective_to is None:
             return str(_("from %(start)s") % {"start": start})
-        end = date_format(self.effective_to, "j M Y")
+        end = date_format(self.effective_to, "DATE_FORMAT")
         return str(_("%(start)s to %(end)s") % {"start": start, "end": end})
 
 

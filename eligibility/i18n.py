@@ -13,12 +13,14 @@ Templates: {% load engine_i18n %}{{ reason|engine_text }}, {{ name|category_name
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_noop as _  # marks the msgids; gettext() translates when shown
 
+from clients.formatting import local_date, total
 from draws.seed import NAMES_FR
 
 # Placeholders by name: numbers, ISO dates, NOC lists, or free text (translated by SUBSTITUTES).
@@ -37,6 +39,9 @@ _SLOT = {
     "programs": r"[a-z_]+(?:, [a-z_]+)*",
 }
 _NUMBERS = {name for name, slot in _SLOT.items() if slot == _NUMBER}
+_DATES = {name for name, slot in _SLOT.items() if slot == _DATE}
+# French puts a no-break space before a semicolon: the joint between several results or changes.
+_JOINT_FR = "\u00a0; "
 
 # Whole sentences, most specific first (the first full match wins).
 SENTENCES: tuple[str, ...] = (
@@ -188,18 +193,22 @@ def _match(text: str, msgids: tuple[str, ...]) -> tuple[str, dict[str, str]] | N
 
 
 def _number(value: str) -> str:
-    """3,000.5 -> 3 000,5 (French groups thousands with a narrow no-break space, and a decimal comma)."""
-    return value.replace(",", "\u202f").replace(".", ",")
+    """3,000.5 -> 3 000,5: the one format of totals (clients.formatting.total), no-break space included."""
+    return total(value)
 
 
 def _value(name: str, value: str) -> str:
     """One placeholder's value in the page's language."""
+    if name == "size":  # "une famille de 2 personnes", never "personne(s)"
+        return ngettext("%(count)s person", "%(count)s people", int(value)) % {"count": _number(value)}
     if name in _NUMBERS:
         return _number(value)
+    if name in _DATES:
+        return local_date(dt.date.fromisoformat(value))
     if name == "what":
         return _translate(value, PHRASES)
     if name == "results":
-        return "; ".join(_translate(part, RESULTS) for part in value.split("; "))
+        return _JOINT_FR.join(_translate(part, RESULTS) for part in value.split("; "))
     if name == "credential":
         return gettext(CREDENTIALS[value]) if value in CREDENTIALS else value
     if name == "status":
@@ -241,7 +250,7 @@ def engine_text(text: str) -> str:
     if "; " in text:  # several dated changes, unless the sentence itself has a semicolon
         parts = text.split("; ")
         if all(_match(p, SENTENCES) for p in parts):
-            return "; ".join(engine_text(p) for p in parts)
+            return _JOINT_FR.join(engine_text(p) for p in parts)
     return _translate(text, SENTENCES)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 from zoneinfo import ZoneInfo
@@ -22,6 +23,12 @@ ICS_SUMMARY = {
     "en": "Express Entry application deadline",
     "fr": "Date limite de la demande Entrée express",
 }
+
+
+def one_line(subject: str) -> str:
+    """A rendered subject on one line. Only ASCII whitespace is collapsed: str.split() would also
+    turn French no-break spaces ("ITA Desk\u00a0: 2 invitations") into breakable ones."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
 
 
 def sender_for(client: Client) -> str:
@@ -90,7 +97,7 @@ def reminder_message(
         html = render_to_string(f"invitations/email/{language}/reminder.html", context)
     consultant_addr = [_person(consultant)] if consultant.email else []
     msg = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, from_email=sender_for(client),
+        subject=one_line(subject), body=text, from_email=sender_for(client),
         to=[formataddr((client.full_name, client.email))], cc=consultant_addr, reply_to=consultant_addr,
         headers={"Message-ID": message_id(reminder), "Date": format_datetime(now.astimezone(dt.UTC)),
                  "Content-Language": language},
@@ -116,6 +123,6 @@ def digest_message(user, rows: list[dict], *, today: dt.date, connection=None) -
         subject = render_to_string("invitations/email/digest_subject.txt", context)
         text = render_to_string("invitations/email/digest.txt", context)
     return EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=one_line(subject), body=text, from_email=settings.DEFAULT_FROM_EMAIL,
         to=[_person(user)], headers={"Content-Language": language}, connection=connection,
     )

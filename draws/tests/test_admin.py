@@ -106,7 +106,7 @@ def test_a_round_number_is_unique(admin_client):
 def test_the_category_must_apply_on_the_round_date(admin_client):
     old = category("healthcare", date(2023, 7, 1))
     response = admin_client.post(reverse("admin:draws_draw_add"), _form(category=f"cat-{old.pk}"))
-    assert ("Healthcare occupations (2023) applies 31 May 2023 to 31 Dec 2023, not on the round's date "
+    assert ("Healthcare occupations (2023) applies May 31, 2023 to Dec 31, 2023, not on the round's date "
             "2026-11-25.") in _errors(response)
     response = admin_client.post(reverse("admin:draws_draw_add"),
                                  _form(category=f"cat-{old.pk}", drawn_on="2023-10-26"))

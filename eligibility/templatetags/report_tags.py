@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from clients.formatting import level_scale
 from eligibility.i18n import category_name
 from eligibility.models import DOCUMENT_LABELS, FACTOR_LABELS, PROGRAM_LABELS
 
@@ -89,8 +91,8 @@ def document_detail(document: dict) -> str:
 
 @register.filter
 def level_name(code: str) -> str:
-    """NCLC for the French tests, CLB for the English ones."""
-    return "NCLC" if code in ("tef_canada", "tcf_canada") else "CLB"
+    """NCLC for the French tests and on French pages, CLB for the English tests on English pages."""
+    return level_scale(code)
 
 
 @register.filter
@@ -194,7 +196,7 @@ def backtest_chart(backtest: dict, width: int = 720, height: int = 220) -> SafeS
     )
     labels = format_html_join(
         "", '<text x="{}" y="{}" font-size="10" fill="#6c757d" text-anchor="middle">{}</text>',
-        ((x(d), height - 10, d.strftime("%b %Y")) for d in _month_ticks(first, last)),
+        ((x(d), height - 10, date_format(d, "YEAR_MONTH_FORMAT")) for d in _month_ticks(first, last)),
     )
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{aria}">'

@@ -22,9 +22,17 @@ ENGLISH = re.compile(
 )
 
 
+MONTHS_FR = ("jan.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+DATE_FR = re.compile(r"(1er|\d{1,2})[\u00a0 ](" + "|".join(re.escape(m) for m in MONTHS_FR) + r") (\d{4})")
+
+
 def numbers(text: str) -> list[str]:
-    """The figures of a sentence, whatever the language's separators (3,000.5 and 3 000,5 alike)."""
-    return re.findall(r"\d+", text.replace(",", "").replace("\u202f", "").replace(".", ""))
+    """The figures of a sentence, whatever the language's separators (3,000.5 and 3 000,5 alike)
+    and date format ("30 oct. 2021" reads as 2021-10-30)."""
+    def iso(m: re.Match) -> str:
+        return f"{m[3]}-{MONTHS_FR.index(m[2]) + 1:02d}-{1 if m[1] == '1er' else int(m[1]):02d}"
+    text = DATE_FR.sub(iso, text)
+    return re.findall(r"\d+", re.sub(r"[,.\u202f\u00a0]", "", text))
 
 
 def french(text: str) -> str:
@@ -83,16 +91,18 @@ def test_english_pages_show_the_engine_text_untouched():
 
 @pytest.mark.parametrize(("english", "expected"), [
     ("CLB 7 in all four abilities met (English CLB 9/8/9/7; French NCLC 5/5/5/5)",
-     "NCLC 7 dans les quatre compétences\u00a0: atteint (anglais NCLC 9/8/9/7; français NCLC 5/5/5/5)"),
+     "NCLC 7 dans les quatre compétences\u00a0: atteint (anglais NCLC 9/8/9/7\u00a0; français NCLC 5/5/5/5)"),
     ("settlement funds of CAD 30,000 cover the CAD 19,001 needed for a family of 2",
-     "les fonds d'établissement de 30\u202f000 $ CA couvrent les 19\u202f001 $ CA exigés pour une famille de "
-     "2 personne(s)"),
+     "les fonds d'établissement de 30\u00a0000\u00a0$ couvrent les 19\u00a0001\u00a0$ exigés "
+     "pour une famille de 2 personnes"),
+    ("settlement funds not recorded (CAD 15,263 needed for a family of 1)",
+     "fonds d'établissement non enregistrés (15\u00a0263\u00a0$ exigés pour une famille de 1 personne)"),
     ("10.4 of 12 months of Canadian experience", "10,4 mois sur 12 d'expérience canadienne"),
     ("spouse: TEF Canada result of 2021-10-30 expired on 2023-10-30 (results are valid for 2 years)",
-     "époux ou conjoint\u00a0: le résultat TEF Canada du 2021-10-30 a expiré le 2023-10-30 "
+     "époux ou conjoint\u00a0: le résultat TEF Canada du 30\u00a0oct. 2021 a expiré le 30\u00a0oct. 2023 "
      "(les résultats sont valides 2 ans)"),
     ("turns 31; IELTS General Training result of 2024-05-01 expires (no longer eligible: cec, fsw, french)",
-     "anniversaire\u00a0: 31 ans; le résultat IELTS General Training du 2024-05-01 expire "
+     "anniversaire\u00a0: 31 ans\u00a0; le résultat IELTS General Training du 1er\u00a0mai 2024 expire "
      "(n'est plus admissible\u00a0: CEC, PTQF, Compétence linguistique en français)"),
 ])
 def test_sentences_and_their_values(english, expected):
@@ -124,8 +134,8 @@ def test_the_template_filters():
         assert template.render(context) == "education credential held | French-language proficiency"
 
 
-def test_dates_stay_iso_as_the_engine_wrote_them():
-    """The pages show ISO dates in both languages; the layer does not reformat them."""
+def test_dates_read_as_a_francophone_writes_them():
+    """The engine writes ISO dates; French pages show them as "18 fév. 2025" and "1er mars 2026"."""
     day = date(2025, 2, 18)
-    assert french(f"the Express Entry profile submitted on {day} expired on 2026-02-18") == (
-        "le profil Entrée express soumis le 2025-02-18 a expiré le 2026-02-18")
+    assert french(f"the Express Entry profile submitted on {day} expired on 2026-03-01") == (
+        "le profil Entrée express soumis le 18\u00a0fév. 2025 a expiré le 1er\u00a0mars 2026")

@@ -116,7 +116,7 @@ def test_report_page_shows_every_section(client, consultant, report):
                     "warnings"):
         assert f'id="{section}"' in html
     assert ("Would have been invited in <strong>1 of 1</strong> round open to this profile "
-            "since 2025-11-24") in html
+            "since Nov 24, 2025") in html
     assert "An estimated <strong>4,047</strong> of 229,100 candidates" in html
     assert "A provincial nomination" in html and "+535" in html
     assert "Turns 32" in html
@@ -148,7 +148,7 @@ def test_pdf_is_generated_non_empty_with_the_clients_name(client, consultant, re
     assert "Maria Santos" in text
     assert "582" in text
     words = " ".join(text.split())
-    assert "Would have been invited in 1 of 1 round open to this profile since 2025-11-24" in words
+    assert "Would have been invited in 1 of 1 round open to this profile since Nov 24, 2025" in words
     assert "Page 1 / " in text
 
 

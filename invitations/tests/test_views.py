@@ -215,4 +215,4 @@ def test_dashboard_partial_lists_the_firms_overdue_documents_only(rf):
     request.user = applicant.consultant
     html = render_to_string("invitations/_dashboard_overdue.html", {"request": request})
     assert "Police certificate — IN" in html and "Police certificate — PH" not in html
-    assert "start by 16 Feb 2027" in html
+    assert "start by Feb 16, 2027" in html

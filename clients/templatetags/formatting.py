@@ -1,0 +1,12 @@
+"""Template filters over clients.formatting: one format for dates, money and counts everywhere."""
+
+from django import template
+
+from clients import formatting
+
+register = template.Library()
+
+# expects_localtime: an aware datetime is shown in the current time zone, as |date does.
+register.filter("local_date", formatting.local_date, expects_localtime=True)
+register.filter("money", formatting.money)
+register.filter("total", formatting.total)

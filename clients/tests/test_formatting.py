@@ -1,0 +1,60 @@
+"""One format for dates, money and counts, in the page's language (clients.formatting)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from clients.formatting import local_date, money, total
+
+NB = "\u00a0"
+
+
+@pytest.mark.parametrize(("language", "day", "expected"), [
+    ("fr", dt.date(2026, 12, 15), f"15{NB}déc. 2026"),
+    ("fr", dt.date(2026, 12, 1), f"1er{NB}déc. 2026"),
+    ("fr", dt.date(2026, 8, 7), f"7{NB}août 2026"),
+    ("fr", dt.date(2026, 2, 3), f"3{NB}fév. 2026"),
+    ("en", dt.date(2026, 12, 15), "Dec 15, 2026"),
+    ("en", dt.date(2026, 8, 1), "Aug 1, 2026"),
+])
+def test_dates_follow_the_pages_language(language, day, expected):
+    with translation.override(language):
+        assert local_date(day) == expected
+
+
+def test_french_never_capitalises_an_abbreviated_month():
+    with translation.override("fr"):
+        text = Template('{% load formatting %}{{ d|local_date }} · {{ d|local_date:"MONTH_DAY_FORMAT" }} · '
+                        '{{ d|date }}').render(Context({"d": dt.date(2026, 8, 7)}))
+    assert "Aoû" not in text and "Déc" not in text
+    assert text == f"7{NB}août 2026 · 7{NB}août · 7 août 2026"
+
+
+def test_datetimes_are_shown_in_the_current_time_zone():
+    moment = dt.datetime(2026, 12, 15, 3, 30, tzinfo=dt.UTC)  # 22:30 the day before in Toronto
+    with translation.override("en"):
+        template = Template('{% load formatting tz %}{% timezone "America/Toronto" %}'
+                            '{{ m|local_date:"DATETIME_FORMAT" }}{% endtimezone %}')
+        text = template.render(Context({"m": moment}))
+    assert text == "Dec 14, 2026, 22:30"
+
+
+@pytest.mark.parametrize(("language", "value", "as_money", "as_total"), [
+    ("en", 25000, f"CAD{NB}25,000", "25,000"),
+    ("fr", 25000, f"25{NB}000{NB}$", f"25{NB}000"),
+    ("en", "1,200", f"CAD{NB}1,200", "1,200"),
+    ("fr", "1,200", f"1{NB}200{NB}$", f"1{NB}200"),
+    ("fr", "2.5", f"2,5{NB}$", "2,5"),
+])
+def test_money_and_totals_have_one_format_per_language(language, value, as_money, as_total):
+    with translation.override(language):
+        assert money(value) == as_money
+        assert total(value) == as_total
+
+
+def test_nothing_to_show_stays_empty():
+    assert local_date(None) == money(None) == total("") == ""

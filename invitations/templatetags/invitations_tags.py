@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html_join
 
 from clients.selectors import membership_for
+from clients.templatetags.addresses import breakable_addresses
 from invitations import selectors, services
 
 register = template.Library()
@@ -37,16 +37,5 @@ def overdue_checklist_items(context, limit: int = 10) -> dict:
     return {"items": items[:limit], "more": len(items) > limit, "today": today}
 
 
-@register.filter
-def breakable_addresses(recipients: str) -> str:
-    """A reminder's "a@x.example, cc b@y.example" for a narrow column: each address stays whole
-    where it fits and otherwise breaks only after its '@', never mid-word as `text-break` did."""
-    def parts():
-        for chunk in recipients.split(", "):
-            local, at, domain = chunk.rpartition("@")
-            yield (local + at, domain) if at else (chunk, "")
-
-    if not recipients:
-        return ""
-    return format_html_join(
-        ", ", '<span class="text-nowrap">{}</span><wbr><span class="text-nowrap">{}</span>', parts())
+# The reminders table (invitations/_section.html) loads this library; the filter is the clients app's.
+register.filter(breakable_addresses)

@@ -1,6 +1,7 @@
 """A reminder's recipients in the narrow 'Sent at / to' column break after an '@', never mid-word."""
 
-from invitations.templatetags.invitations_tags import breakable_addresses
+from clients.templatetags.addresses import breakable_addresses
+from invitations.templatetags import invitations_tags
 
 
 def test_each_address_breaks_only_after_its_at_sign():
@@ -15,3 +16,7 @@ def test_each_address_breaks_only_after_its_at_sign():
 def test_addresses_are_escaped_and_an_empty_list_is_empty():
     assert breakable_addresses("") == ""
     assert "&lt;b&gt;" in breakable_addresses("<b>@x.example")
+
+
+def test_the_reminders_table_uses_the_clients_filter():
+    assert invitations_tags.register.filters["breakable_addresses"] is breakable_addresses

@@ -8,8 +8,8 @@ and French, 1366 and 1024 px wide) and handy from a shell while fixing a page:
   content clips text; a table, card or cell whose content is wider than itself, or a table wider
   than the column holding it, spills over its neighbours; a page wider than the window scrolls
   sideways. Measured as ``scrollWidth`` against ``clientWidth``, so it needs no knowledge of any
-  page; a ``<select>``, whose scrollWidth ignores its chosen option, by the option's text measured
-  in the select's font.
+  page; a ``<select>`` and an empty input's placeholder, which scrollWidth ignores, by their text
+  measured in their font.
 - ``axe_violations(page)``: axe-core's WCAG 2.0/2.1 A and AA rules. axe-core 4.14.1 is vendored from the
   npm registry (testing/vendor/axe-core, MPL-2.0) and reaches the page as an init script, which the
   browser runs before the page's own and which the Content Security Policy does not block (an
@@ -74,6 +74,7 @@ _OVERFLOW_JS = r"""
                            ? 'scrolls sideways' : 'clips its text')
                         : 'content wider than the box');
   }
+  const ctx = document.createElement('canvas').getContext('2d');
   // A table wider than the column holding it spills over its neighbour without widening the column.
   for (const el of document.querySelectorAll('table')) {
     const parent = el.parentElement;
@@ -82,8 +83,16 @@ _OVERFLOW_JS = r"""
       report(el, 'wider than its container', el.offsetWidth, parent.clientWidth);
     }
   }
+  // Nor does an empty input's with its placeholder, the only hint some fields give.
+  for (const el of document.querySelectorAll('input[placeholder]:placeholder-shown')) {
+    if (hidden(el)) continue;
+    const style = getComputedStyle(el);
+    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const needed = Math.ceil(ctx.measureText(el.placeholder).width);
+    const room = Math.floor(el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+    if (needed > room + SLACK) report(el, 'clips its placeholder', needed, room);
+  }
   // A select's scrollWidth does not grow with its chosen option: measure the option's text.
-  const ctx = document.createElement('canvas').getContext('2d');
   for (const el of document.querySelectorAll('select:not([multiple])')) {
     const option = el.options[el.selectedIndex];
     if (!option || hidden(el)) continue;

@@ -11,9 +11,10 @@ testing/vendor/axe-core) must find no violation; they run once per page, role an
 
 The world is tests/world.py's, with the longest values a real file has where the layout is tight:
 a long e-mail address (also in a sent reminder), an employer's full name, a round with its type,
-a document overdue. Each failure is listed with the element and its widths, and its page is saved
-with the offending elements outlined under screenshots/layout/ (git-ignored). With
-LAYOUT_SHOTS_DIR set, every page at every width is saved there as well, to look at.
+a document overdue, a stored assessment (the client list's badges). Each failure is listed with
+the element and its widths, and its page is saved with the offending elements outlined under
+screenshots/layout/ (git-ignored). With LAYOUT_SHOTS_DIR set, every page at every width is saved
+there as well, to look at.
 
 One browser for the module, one logged-in context per role and language. A second test walks the
 forms with the Tab key: document order, no tabindex jumps, the focus always visible.
@@ -34,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.tests.factories import JobFactory
+from eligibility.services import refresh_assessments
 from testing.layout import (
     axe_violations,
     format_overflows,
@@ -91,6 +93,7 @@ def with_long_values(world: World) -> World:
     reminder.status, reminder.sent_at = reminder.Status.SENT, timezone.now()
     reminder.recipients = f"{client.email}, cc priya.shah@maple-route-immigration.example"
     reminder.save(update_fields=["status", "sent_at", "recipients"])
+    refresh_assessments([client.pk])  # the client list's CRS and program badges
     return world
 
 

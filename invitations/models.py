@@ -264,10 +264,10 @@ class ChecklistItem(models.Model):
 class ConsultantDigest(models.Model):
     """A consultant's daily summary: one row per consultant and day, so it goes out once.
 
-    A summary that can never be sent (an address or a name no mail server accepts, a template
-    error) is a row too, without sent_at and with the error: the day's later runs skip it and
-    the other consultants' summaries still go out. An SMTP outage leaves no row: the next run
-    tries again.
+    A summary that can never be sent (an address or a name no mail server accepts) is a row
+    too, without sent_at and with the error: the day's later runs skip it and the other
+    consultants' summaries still go out. Any other failure (an SMTP outage, an error in our
+    code) leaves no row: the next run tries again.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -643,23 +643,26 @@ def _deliver_latest(
             log.warning("reminder %s not sent, marked failed: %s: %s", latest.pk, type(exc).__name__, exc)
         else:
             result.retrying += 1
-            log.warning("reminder %s: SMTP attempt %s failed: %s", latest.pk, latest.attempts, exc)
+            log.warning("reminder %s: attempt %s failed, retried after a backoff: %s: %s", latest.pk,
+                        latest.attempts, type(exc).__name__, exc)
 
 
 def is_permanent_failure(exc: Exception) -> bool:
-    """Whether sending again could not succeed: a retry is for the mail server being away.
+    """Whether this message itself cannot be sent, so a retry would fail the same way.
 
-    Permanent: what is wrong with this one message, whatever the server: a refused recipient,
-    a 5xx answer to the message itself, and everything that fails before SMTP is reached (a
-    header Django refuses, an address it cannot encode, a template error). Transient: the
-    server or the connection (refused, dropped, timed out, a 4xx, a greeting, login or sender
-    refusal, which the next attempt after a fix of the settings passes).
+    Permanent: a recipient the server refuses, a 5xx answer to the message, and the message's
+    own data, refused before SMTP is reached (a header Django refuses: BadHeaderError; an address
+    it cannot parse or encode: ValueError, UnicodeError). Anything else is retried with backoff:
+    the server or the connection (refused, dropped, timed out, a 4xx, a greeting, login or sender
+    refusal), and an error of our own code or templates, which a fix then delivers.
     """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return True
     if isinstance(exc, smtplib.SMTPDataError):
         return exc.smtp_code >= 500
-    return not isinstance(exc, (smtplib.SMTPException, OSError))
+    if isinstance(exc, (smtplib.SMTPException, OSError)):
+        return False
+    return isinstance(exc, ValueError)  # BadHeaderError and UnicodeError are ValueErrors
 
 
 def _record_failure(
@@ -699,9 +702,9 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
     """Send each consultant with something to act on one summary a day (a unique row per day).
 
     Each consultant is on their own: a summary that cannot be sent (a name or address no mail
-    server takes, a template error) is recorded as that consultant's row for the day, with
-    the error and no sent_at, and the loop goes on with the next; an SMTP outage leaves no row,
-    so the next hourly run tries again.
+    server takes: is_permanent_failure) is recorded as that consultant's row for the day, with
+    the error and no sent_at, and the loop goes on with the next; any other failure (an SMTP
+    outage, an error in our code) leaves no row, so the next hourly run tries again.
     """
     now = now or timezone.now()
     consultant_ids = (Invitation.objects.filter(status__in=Invitation.OPEN)

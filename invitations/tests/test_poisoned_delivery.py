@@ -260,3 +260,28 @@ def test_one_consultants_bad_address_does_not_stop_the_other_round_digests(smtp_
     failed = DrawDigest.objects.get(draw=draw, consultant=bad)
     assert failed.sent_at is None and "Invalid address" in failed.last_error
     assert DrawDigest.objects.filter(draw=draw, sent_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_an_error_in_our_own_code_is_retried_not_failed_and_stops_nobody(smtp_server, monkeypatch):
+    """A template or code error is ours to fix: the reminder waits (backoff), the others go out."""
+    from django.template import TemplateSyntaxError
+
+    good, poisoned = _two_firms_with_poison()
+    broken_client = good[0].client_id
+    real = services.emails.reminder_message
+
+    def reminder_message(reminder, invitation, client, **kwargs):
+        if client.pk == broken_client:
+            raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
+        return real(reminder, invitation, client, **kwargs)
+
+    monkeypatch.setattr(services.emails, "reminder_message", reminder_message)
+    result = services.send_due_reminders(now=AT_0901)
+
+    # 5 good ones, and the "refused" address too (this server takes it); the CR LF ones fail.
+    assert (result.sent, result.retrying, result.failed) == (6, 1, 2)
+    waiting = good[0].reminders.get(offset_days=45)
+    assert waiting.status == Reminder.Status.PENDING
+    assert waiting.next_attempt_at == AT_0901 + services.RETRY_BASE
+    assert waiting.status_note.startswith("TemplateSyntaxError: Invalid block tag")

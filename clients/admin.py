@@ -8,10 +8,45 @@ assessment like the pages do.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Noc, Spouse
 from clients.services import schedule_assessment_refresh
+from clients.validators import single_line
+
+# A consultant's name and address reach the From/Reply-To/Cc headers of the emails sent for their
+# clients, like a client's own: refuse line breaks and control characters when typed.
+_USER_HEADER_FIELDS = ("first_name", "last_name", "email")
+
+
+class _SingleLineUserFields:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in _USER_HEADER_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(single_line)
+
+
+class ConsultantChangeForm(_SingleLineUserFields, UserChangeForm):
+    pass
+
+
+class ConsultantCreationForm(_SingleLineUserFields, AdminUserCreationForm):
+    pass
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class ConsultantUserAdmin(UserAdmin):
+    """Django's user admin, with the single-line rule on the fields that reach email headers."""
+
+    form = ConsultantChangeForm
+    add_form = ConsultantCreationForm
 
 
 @admin.register(Firm)

@@ -107,3 +107,18 @@ def test_the_admins_client_form_refuses_a_first_name_with_a_line_break(admin_use
 def test_an_overlong_search_is_refused_not_a_500(logged_in):
     response = logged_in.get(reverse("clients:list"), {"q": "a" * 100_000})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "email"])
+def test_the_user_admin_refuses_a_line_break_in_a_consultants_name_or_address(admin_client, field):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("olivia", email="olivia@firm.example", password="x")
+    data = {"username": "olivia", "first_name": "Olivia", "last_name": "Ng", "email": "olivia@firm.example",
+            "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+    data[field] = "Olivia\r\nBcc: someone@example.com" if field != "email" else "o\r\n@firm.example"
+    response = admin_client.post(reverse("admin:auth_user_change", args=[user.pk]), data)
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) == {field}  # the rest of the form is valid
+    user.refresh_from_db()
+    assert "\n" not in f"{user.first_name}{user.last_name}{user.email}"

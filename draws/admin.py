@@ -117,13 +117,29 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CategoryNameFilter(admin.SimpleListFilter):
+    """Rounds by category, listed by name (newest name of each slug), not by slug."""
+
+    title = _("category")
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        names: dict[str, str] = {}
+        for c in Category.objects.order_by("-effective_from"):  # newest first: the newest name wins
+            names.setdefault(c.slug, c.name)
+        return sorted(names.items(), key=lambda kv: kv[1].casefold())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(category__slug=self.value()) if self.value() else queryset
+
+
 @admin.register(Draw)
 class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
     form = DrawAdminForm
     change_list_template = "draws/admin/draw_change_list.html"
     list_display = ["round_number", "drawn_on", "kind", "invitations", "lowest_crs", "source"]
     list_display_links = ["round_number", "drawn_on"]
-    list_filter = ["type", YearFilter, "category__slug", "source"]
+    list_filter = ["type", YearFilter, CategoryNameFilter, "source"]
     search_fields = ["=round_number"]
     search_help_text = _("Round number, e.g. 434 or 91a")
     ordering = ["-drawn_on", "-round_number"]
@@ -137,10 +153,16 @@ class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
                              "fields": ["ircc_name", "programs_text", "distribution_on", "distribution"]}),
     ]
 
-    def changeform_view(self, request, *args, **kwargs):
+    class Media:
+        js = ["draws/round_form.js"]  # the chooser follows the date typed (no inline script: CSP)
+        css = {"all": ["draws/round_form.css"]}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # IRCC publishes round and tie-break times in UTC: the form shows and reads them in UTC.
+        if object_id is None:  # the add page is where staff record a round
+            extra_context = {"title": _("Record a round"), **(extra_context or {})}
         with timezone.override(UTC):
-            response = super().changeform_view(request, *args, **kwargs)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
             if hasattr(response, "render"):
                 response.render()  # a TemplateResponse renders lazily: render while UTC is active
             return response

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from draws import importer
 from draws.models import Category, Draw, local_today
+from eligibility.reporting import in_force
 
 PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
 MAX_UPLOAD_BYTES = importer.MAX_FEED_BYTES
@@ -52,13 +55,34 @@ class BoundedJSONField(forms.JSONField):
 
 
 def round_kind_choices(categories) -> list:
-    """One chooser for the round's type: programs first, then categories grouped by period start."""
-    choices: list = [("", "---------"), (_("Program"), [(t.value, t.label) for t in PROGRAM_TYPES])]
-    groups: dict[str, list] = {}
-    for c in categories:
-        label = _("Categories from %(date)s") % {"date": c.effective_from.isoformat()}
-        groups.setdefault(str(label), []).append((f"cat-{c.pk}", f"{c.name_en} ({c.period_label})"))
-    return choices + list(groups.items())
+    """One chooser for the round's type: the programs, then the categories given (by name).
+
+    The caller gives the categories in force on the round's date (eligibility.reporting.in_force),
+    so four generations of look-alike names never sit side by side.
+    """
+    programs = [(t.value, t.label) for t in PROGRAM_TYPES]
+    named = sorted(((f"cat-{c.pk}", c.name) for c in categories), key=lambda kv: kv[1].casefold())
+    return [("", "---------"), (_("Program"), programs), (_("Category"), named)]
+
+
+class RoundKindField(forms.ChoiceField):
+    """The type-or-category chooser: any recorded category passes here, so a category out of force
+    on the round's date gets the model's message naming its period (Draw.clean), not "not one of
+    the available choices"."""
+
+    def __init__(self, *args, known=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known: set[str] = set(known)
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.known or super().valid_value(value)
+
+
+def category_periods(categories) -> list[dict]:
+    """Every category's chooser entry with its period, for the page's script (draws/round_form.js)
+    to offer only those in force on the date typed, as the server does."""
+    return [{"value": f"cat-{c.pk}", "label": c.name, "from": c.effective_from.isoformat(),
+             "to": c.effective_to.isoformat() if c.effective_to else None} for c in categories]
 
 
 class DrawAdminForm(forms.ModelForm):
@@ -68,7 +92,7 @@ class DrawAdminForm(forms.ModelForm):
     categories, so a category round always has one and a program round never has.
     """
 
-    category = forms.ChoiceField(label=_("Type or category"), choices=())
+    category = RoundKindField(label=_("Type or category"), choices=())
     invitations_issued = GroupedIntegerField(
         label=_("Invitations issued"), min_value=1, max_value=importer.MAX_INTEGER,
         widget=forms.TextInput(NUMBER_ATTRS),
@@ -102,13 +126,29 @@ class DrawAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = {c.pk: c for c in Category.objects.order_by("-effective_from", "name_en")}
-        self.fields["category"].choices = round_kind_choices(self.categories.values())
+        day = self._round_date()
+        field = self.fields["category"]
+        field.choices = round_kind_choices(in_force(list(self.categories.values()), day))
+        field.known = {f"cat-{pk}" for pk in self.categories}
+        field.widget.attrs["data-periods"] = json.dumps(category_periods(self.categories.values()))
+        field.widget.attrs["data-category-label"] = str(_("Category"))
         if self.instance.pk:
             self.initial["category"] = (f"cat-{self.instance.category_id}" if self.instance.category_id
                                         else self.instance.type)
         else:
             self.initial.setdefault("drawn_on", local_today())
             self.initial.setdefault("round_number", next_round_number())
+
+    def _round_date(self) -> date:
+        """The round's date as typed (bound), else the round's own, else today: which categories to offer."""
+        if self.is_bound:
+            try:
+                day = self.fields["drawn_on"].clean(self.data.get(self.add_prefix("drawn_on")))
+            except ValidationError:
+                day = None
+            if day:
+                return day
+        return self.instance.drawn_on or local_today()
 
     def clean_category(self) -> Category | None:
         value = self.cleaned_data["category"]

@@ -127,7 +127,9 @@ class Draw(models.Model):
     class Meta:
         ordering = ["-drawn_on", "-round_number"]
         indexes = [models.Index(fields=["type", "drawn_on"]), models.Index(fields=["drawn_on"])]
-        verbose_name = _("draw")
+        # What staff call it, with its plural spelt out (Django's default adds an "s" to the name).
+        verbose_name = _("round of invitations")
+        verbose_name_plural = _("rounds of invitations")
 
     def __str__(self) -> str:
         return f"#{self.round_number} {self.drawn_on} {self.type_label} ({self.lowest_crs})"

@@ -25,19 +25,19 @@ TYPE_COLOURS: dict[str, str] = {
 }
 
 # Category slugs of draws/data/categories.json (every period; a renamed list keeps its colour
-# family: healthcare and healthcare_social are two reds).
+# family: healthcare and healthcare_social are two reds). Hues apart from the program types'.
 CATEGORY_COLOURS: dict[str, str] = {
     "french": "#6f42c1",
-    "healthcare": "#dc3545",
+    "healthcare": "#e03131",
     "healthcare_social": "#a61e4d",
     "stem": "#0b7285",
-    "trades": "#e8590c",
-    "transport": "#5c940d",
-    "agriculture": "#2b8a3e",
+    "trades": "#e67700",
+    "transport": "#66a80f",
+    "agriculture": "#946c00",
     "education": "#d63384",
-    "physicians_cdn": "#c2255c",
-    "senior_managers_cdn": "#364fc7",
-    "researchers_cdn": "#1098ad",
+    "physicians_cdn": "#862e9c",
+    "senior_managers_cdn": "#15aabf",
+    "researchers_cdn": "#364fc7",
     "skilled_military": "#495057",
 }
 

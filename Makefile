@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # compilemessages walks every locale/ folder under here: skip the venv's packages (their catalogs ship compiled).
 MESSAGES_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=node_modules
 
-.PHONY: venv install install-dev demo test lint bench load drills messages audit
+.PHONY: venv install install-dev demo test lint bench load drills messages audit prod
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production stack on one host (ops/prod.sh: DEBUG=false, loopback PostgreSQL and Redis, migrate,
+# collectstatic, then honcho runs the Procfile's gunicorn, Celery worker and beat). Ctrl-C stops all three.
+prod: install
+	BIN=$(BIN) ops/prod.sh
 
 test: install-dev
 	$(BIN)/python manage.py compilemessages -v0 $(MESSAGES_IGNORE)

@@ -1,13 +1,13 @@
 """Display helpers for report templates: translated labels for the codes reporting.py returns,
-ISO dates as dates, signed numbers, and two small inline SVG charts (page and PDF alike)."""
+ISO dates as dates, signed numbers, and the pool's inline SVG chart (page and PDF alike; the rounds'
+chart is in round_charts)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django import template
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -151,59 +151,12 @@ def bar_width(points: int, maximum: int) -> str:
     return f"{max(0.0, min(100.0, 100.0 * points / maximum)):.1f}"
 
 
-BLUE, GREY, MET, MISSED = "#0b4a8b", "#adb5bd", "#198754", "#dc3545"
+BLUE, GREY = "#0b4a8b", "#adb5bd"
 
 
 def _n(value: float) -> str:
     """A coordinate for SVG (format_html escapes its arguments, so numbers go in as text)."""
     return f"{value:.1f}"
-
-
-@register.simple_tag
-def backtest_chart(backtest: dict, width: int = 720, height: int = 220) -> SafeString:
-    """Inline SVG: the client's score on each open round's date against that round's cutoff."""
-    rounds = [r for r in backtest.get("rounds", []) if r["open"]]
-    if not rounds:
-        return mark_safe("")  # noqa: S308 - constant
-    left, right, top, bottom = 44, 30, 14, 30
-    values = [r["score"] for r in rounds] + [r["lowest_crs"] for r in rounds]
-    step = _step(max(values) - min(values) + 20)
-    lo = (min(values) - 10) // step * step
-    hi = -(-(max(values) + 10) // step) * step
-    days = [isodate(r["drawn_on"]) for r in rounds]
-    first, last = isodate(backtest["since"]), max(days)
-    span = max((last - first).days, 1)
-
-    def x(d: date) -> str:
-        return _n(left + (width - left - right) * (d - first).days / span)
-
-    def y(v: float) -> str:
-        return _n(top + (height - top - bottom) * (hi - v) / max(hi - lo, 1))
-
-    grid = format_html_join(
-        "", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e6ea" stroke-width="1"/>'
-        '<text x="{}" y="{}" font-size="10" fill="#6c757d" text-anchor="end">{}</text>',
-        ((left, width - right, y(t), y(t), left - 6, _n(float(y(t)) + 3), t)
-         for t in range(lo, hi + 1, step)),
-    )
-    # A step line: the score holds from one round to the next and changes between them.
-    score_path = f"M{x(days[0])},{y(rounds[0]['score'])}" + "".join(
-        f" H{x(d)} V{y(r['score'])}" for d, r in zip(days[1:], rounds[1:], strict=True))
-    marks = format_html_join(
-        "", '<rect x="{}" y="{}" width="8" height="8" fill="{}"><title>#{} {}: {}</title></rect>',
-        ((_n(float(x(d)) - 4), _n(float(y(r["lowest_crs"])) - 4), MET if r["met"] else MISSED,
-          r["round_number"], r["drawn_on"], r["lowest_crs"]) for d, r in zip(days, rounds, strict=True)),
-    )
-    labels = format_html_join(
-        "", '<text x="{}" y="{}" font-size="10" fill="#6c757d" text-anchor="middle">{}</text>',
-        ((x(d), height - 10, date_format(d, "YEAR_MONTH_FORMAT")) for d in _month_ticks(first, last)),
-    )
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{aria}">'
-        '{grid}<path d="{path}" fill="none" stroke="{blue}" stroke-width="2"/>{marks}{labels}</svg>',
-        w=width, h=height, aria=_("Score against round cutoffs"), grid=grid, path=score_path, blue=BLUE,
-        marks=marks, labels=labels,
-    )
 
 
 @register.simple_tag
@@ -243,14 +196,3 @@ def _short(count: int) -> str:
 
 def _step(span: float) -> int:
     return 10 if span <= 80 else (25 if span <= 150 else (50 if span <= 400 else 100))
-
-
-def _month_ticks(first: date, last: date) -> list[date]:
-    out = []
-    d = date(first.year, first.month, 1)
-    while d <= last:
-        if d >= first:
-            out.append(d)
-        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return out[::2] if len(out) > 7 else out
-

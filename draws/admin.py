@@ -102,6 +102,14 @@ class CategoryAdmin(DrawsStaffAdmin, admin.ModelAdmin):
                                 status=400 if bound and form.errors else 200)
 
 
+def round_number_searched(search_term: str) -> str:
+    """'#091A' finds round 91a: the stored spelling (importer.normalise_round_number), else as typed."""
+    try:
+        return importer.normalise_round_number(search_term)
+    except ValueError:
+        return search_term.strip()
+
+
 class YearFilter(admin.SimpleListFilter):
     title = _("year")
     parameter_name = "year"
@@ -174,7 +182,7 @@ class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
         return [*self.fieldsets, (_("Record"), {"fields": record})]
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.strip().lstrip("#"))
+        return super().get_search_results(request, queryset, round_number_searched(search_term))
 
     @admin.display(description=_("type"), ordering="type")
     def kind(self, obj: Draw) -> str:
@@ -247,6 +255,9 @@ class DrawMatchAdmin(admin.ModelAdmin):
     list_select_related = ["draw", "draw__category", "client", "firm"]
     search_fields = ["=draw__round_number"]
     raw_id_fields = ["draw", "client", "firm"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, round_number_searched(search_term))
 
     def has_add_permission(self, request):
         return False  # made by the after-draw job only

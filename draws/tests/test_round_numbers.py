@@ -110,6 +110,15 @@ def test_the_migration_merges_spellings_already_stored_into_the_first_entered():
     assert not DrawDigest.objects.exists()
 
 
+def test_the_admin_search_finds_a_round_however_it_is_typed(staff_client):
+    DrawFactory(round_number="91a")
+    DrawFactory(round_number="434")
+    url = reverse("admin:draws_draw_changelist")
+    for typed in ("#091A", "0434"):
+        rows = staff_client.get(url, {"q": typed}).context["cl"].result_list
+        assert len(rows) == 1, typed
+
+
 def test_the_command_refuses_a_duplicate_spelling_with_exit_2(tmp_path):
     path = tmp_path / "feed.json"
     path.write_text(_feed("434", "0434"))

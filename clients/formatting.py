@@ -8,10 +8,12 @@ Templates: {% load formatting %}{{ day|local_date }}, {{ amount|money }}, {{ cou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
+from django_countries import countries
 
 from eligibility.rules.facts import FRENCH_TESTS
 
@@ -57,3 +59,14 @@ def level_scale(test_code: str) -> str:
     """What a language level is called: NCLC on French pages (its French name) and for the French
     tests; CLB for the English tests on English pages."""
     return "NCLC" if _is_french() or test_code in FRENCH_TESTS else "CLB"
+
+
+def country_name(code: str) -> str:
+    """A country by name in the page's language (django-countries' names and translations, kept
+    up to date with ISO 3166), from the ISO code the facts store; an unknown code as written."""
+    return countries.name((code or "").upper()) or code
+
+
+def country_names(text: str) -> str:
+    """'IN, ae' (the free text of residence countries) -> 'India, United Arab Emirates'."""
+    return ", ".join(country_name(code) for code in re.split(r"[\s,;/]+", text or "") if code)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_countries",  # country names in the page's language (its translations); codes stay stored
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import pgettext
 
 from eligibility.models import Report
 from eligibility.presenters import report_context
@@ -19,5 +20,7 @@ def report_pdf_bytes(report: Report) -> bytes:
 
 
 def report_filename(report: Report) -> str:
-    """e.g. "eligibility-report-ana-reyes-2026-11-25.pdf"."""
-    return f"eligibility-report-{slugify(report.client.full_name)}-{report.as_of.isoformat()}.pdf"
+    """In the report's language (the page's): "eligibility-report-ana-reyes-2026-11-25.pdf",
+    "rapport-admissibilite-ana-reyes-2026-11-25.pdf"."""
+    prefix = slugify(pgettext("PDF file name", "eligibility-report")) or "eligibility-report"
+    return f"{prefix}-{slugify(report.client.full_name)}-{report.as_of.isoformat()}.pdf"

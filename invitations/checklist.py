@@ -8,13 +8,41 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from clients.formatting import country_name
 from clients.models import Client, Firm
 from invitations.models import ChecklistItem, ChecklistItemType, Invitation
 
 # IRCC asks for a police certificate from each country (other than Canada) where the
 # applicant spent six months or more since age 18.
 NO_POLICE_CERTIFICATE_FROM = {"CA"}
+
+# The default document names (migration 0002), by key: stored in English on the items, shown in
+# the page's or the email's language. A firm's own names are shown as the firm wrote them.
+DEFAULT_NAMES = {
+    "police_certificate": gettext_noop("Police certificate"),
+    "medical_exam": gettext_noop("Immigration medical exam"),
+    "reference_letter": gettext_noop("Employment reference letter (duties matching the NOC)"),
+    "proof_of_funds": gettext_noop("Proof of settlement funds"),
+    "trade_qualification": gettext_noop("Trade certificate or qualifying job offer (FSTP)"),
+    "relationship_proof": gettext_noop("Proof of marriage or common-law relationship"),
+    "passport": gettext_noop("Passport copies (all pages)"),
+    "photos": gettext_noop("Digital photos"),
+}
+
+
+def display_label(item: ChecklistItem) -> str:
+    """An item's label in the current language: a default document's name translated, and the
+    country of a police certificate by name ("Certificat de police — Inde"). No query."""
+    label = item.label
+    default = DEFAULT_NAMES.get(item.key)
+    if default and label.startswith(default):
+        label = _(default) + label[len(default):]
+    code = item.subject.removeprefix("spouse-")
+    if item.key == "police_certificate" and len(code) == 2 and f" — {code}" in label:
+        label = label.replace(f" — {code}", f" — {country_name(code)}", 1)
+    return label
 
 
 def item_types_for(firm: Firm) -> list[ChecklistItemType]:

@@ -24,7 +24,7 @@ from clients.permissions import (
 from clients.selectors import clients_for, membership_for
 from draws.models import Draw
 from invitations import selectors, services
-from invitations.checklist import item_types_for
+from invitations.checklist import display_label, item_types_for
 from invitations.forms import (
     AddChecklistItemForm,
     ChecklistItemForm,
@@ -157,6 +157,7 @@ def update_item(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            messages.success(request, _("Checklist saved: %(document)s.") % {"document": display_label(item)})
             return _back(request, item.invitation.client)
     return _invalid(request, item.invitation.client, item_form=form, item_pk=item.pk)
 

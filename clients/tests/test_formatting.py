@@ -58,3 +58,36 @@ def test_money_and_totals_have_one_format_per_language(language, value, as_money
 
 def test_nothing_to_show_stays_empty():
     assert local_date(None) == money(None) == total("") == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "funds", "residence", "job_country"), [
+    ("fr", f"25{NB}000{NB}$", "Inde, Émirats arabes unis", "Philippines"),
+    ("en", f"CAD{NB}25,000", "India, United Arab Emirates", "Philippines"),
+])
+def test_client_page_shows_money_and_countries_by_name_in_the_pages_language(
+    client, settings, django_assert_max_num_queries, language, funds, residence, job_country
+):
+    from clients.tests.factories import ClientFactory, JobFactory
+
+    applicant = ClientFactory(settlement_funds_cad=25000, residence_countries="IN, ae")
+    JobFactory(client=applicant, country="PH")
+    client.force_login(applicant.consultant)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with django_assert_max_num_queries(16):  # the client page's budget (test_client_pages)
+        html = client.get(f"/clients/{applicant.pk}/").content.decode()
+    translation.activate("en")
+    assert funds in html and residence in html and f"<td>{job_country}</td>" in html
+    assert "25000 CAD" not in html and "IN, ae" not in html
+
+
+@pytest.mark.django_db
+def test_every_page_has_the_favicon(client):
+    from clients.tests.factories import member
+
+    client.force_login(member())
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg")

@@ -183,7 +183,7 @@ def test_consultant_daily_summary_lists_overdue_items_once_a_day(smtp_server):
     assert message["To"] == "Claire Tremblay <claire@maple-law.example>"
     body = message.get_content()
     assert f"{applicant.full_name} — 40 days left" in body
-    assert "start-by date passed (2027-02-16): Police certificate — IN" in body
+    assert "start-by date passed (2027-02-16): Police certificate — India" in body
     assert services.send_daily_digests(now=now + dt.timedelta(days=1)) == 1
 
 
@@ -210,7 +210,7 @@ def test_a_french_consultants_daily_summary_is_in_french_and_an_english_colleagu
     assert services.send_daily_digests(now=now) == 2
     by_to = {m["To"]: m for m in smtp_server.wait_for(2)}
     french = by_to["Claire Tremblay <claire@maple-law.example>"]
-    assert french["Subject"].strip() == "ITA Desk : 1 invitation demande votre attention aujourd'hui"
+    assert french["Subject"].strip() == "ITA Desk\u00a0: 1 invitation demande votre attention aujourd'hui"
     assert french["Content-Language"] == "fr"
     body = french.get_content()
     assert body.startswith("Bonjour Claire Tremblay,")

@@ -214,5 +214,5 @@ def test_dashboard_partial_lists_the_firms_overdue_documents_only(rf):
     request = rf.get("/")
     request.user = applicant.consultant
     html = render_to_string("invitations/_dashboard_overdue.html", {"request": request})
-    assert "Police certificate — IN" in html and "Police certificate — PH" not in html
+    assert "Police certificate — India" in html and "Police certificate — Philippines" not in html
     assert "start by Feb 16, 2027" in html

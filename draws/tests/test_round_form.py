@@ -127,3 +127,13 @@ def test_the_changelist_filters_by_category_name_and_says_rounds(admin_client):
     assert [d.round_number for d in listed] == ["434"]
     index = admin_client.get(reverse("admin:index")).content.decode()
     assert ">Rounds of invitations</a>" in index
+
+
+def test_the_page_reads_a_fixed_number_of_queries(admin_client, django_assert_max_num_queries):
+    """At most six queries (session, user, categories, round numbers, the admin's own; a cached content
+    type saves one), whatever the number of category periods or rounds."""
+    DrawFactory.create_batch(30, type="cec")
+    Category.objects.create(slug="future_list", name_en="A future list", effective_from=date(2026, 1, 1),
+                            experience_rule="language")
+    with django_assert_max_num_queries(6):
+        assert admin_client.get(reverse("admin:draws_draw_add")).status_code == 200

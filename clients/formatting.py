@@ -24,6 +24,11 @@ def _is_french() -> bool:
     return (get_language() or "en").startswith("fr")
 
 
+def colon() -> str:
+    """The colon after a label: French puts a no-break space before it ("Âge\u00a0: 31")."""
+    return f"{NBSP}:" if _is_french() else ":"
+
+
 def local_date(value: dt.date | dt.datetime | None, format_name: str = "DATE_FORMAT") -> str:
     """A date in the page's named format (config/formats); French writes the first of the month "1er"."""
     if value in (None, ""):

@@ -91,3 +91,11 @@ def test_every_page_has_the_favicon(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("favicon.svg")
+
+
+def test_a_label_and_its_colon_follow_french_typography():
+    template = Template("{% load formatting %}Âge{% colon %} 31")
+    with translation.override("fr"):
+        assert template.render(Context()) == f"Âge{NB}: 31"
+    with translation.override("en"):
+        assert template.render(Context()) == "Âge: 31"

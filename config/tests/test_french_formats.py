@@ -38,6 +38,7 @@ def test_french_pages_use_french_dates_plurals_and_nclc(client):
         assert not CAPITALISED_MONTH.search(text), (page, CAPITALISED_MONTH.search(text))
         assert not PARENTHESISED_PLURAL.search(text), (page, PARENTHESISED_PLURAL.search(text))
         assert not re.search(r"\bCLB\b", text), page
+        assert not re.search(r"\w: ", text.replace("https: ", "")), (page, re.search(r".{30}\w: .{10}", text))
     report = texts["report"]
     assert "NCLC" in report
     with translation.override("fr"):

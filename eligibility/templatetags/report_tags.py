@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from clients.formatting import level_scale
+from clients.formatting import colon, level_scale, total
 from eligibility.i18n import category_name
 from eligibility.models import DOCUMENT_LABELS, FACTOR_LABELS, PROGRAM_LABELS
 
@@ -177,11 +177,12 @@ def pool_chart(pool: dict, width: int = 720, height: int = 180) -> SafeString:
         h = (height - bottom - 16) * count / top
         bx = left + i * (bar_w + gap)
         bars.append(format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}-{}: {}</title></rect>'
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}-{}{} {}</title></rect>'
             '<text x="{}" y="{}" font-size="9" fill="#6c757d" text-anchor="middle">{}</text>'
             '<text x="{}" y="{}" font-size="9" fill="#495057" text-anchor="middle">{}</text>',
             _n(bx), _n(height - bottom - h), _n(bar_w), _n(h), BLUE if name == mine else GREY,
-            lo, hi, count, _n(bx + bar_w / 2), height - bottom + 12, f"{lo}+" if hi == 1200 else f"{lo}-{hi}",
+            lo, hi, colon(), total(count),
+            _n(bx + bar_w / 2), height - bottom + 12, f"{lo}+" if hi == 1200 else f"{lo}-{hi}",
             _n(bx + bar_w / 2), _n(height - bottom - h - 3), _short(count),
         ))
     return format_html(

@@ -32,6 +32,13 @@ DEFAULT_NAMES = {
 }
 
 
+def type_name(item_type: ChecklistItemType) -> str:
+    """A document type's name as shown: a default's in the current language, a firm's as written."""
+    if item_type.firm_id is None and DEFAULT_NAMES.get(item_type.key) == item_type.name:
+        return _(item_type.name)
+    return item_type.name
+
+
 def display_label(item: ChecklistItem) -> str:
     """An item's label in the current language: a default document's name translated, and the
     country of a police certificate by name ("Certificat de police — Inde"). No query."""

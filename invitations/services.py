@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, Firm
 from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, RECORD_INVITATIONS, can
 from invitations import emails
-from invitations.checklist import FACT_RULES, build_checklist, item_types_for
+from invitations.checklist import FACT_RULES, build_checklist, item_types_for, type_name
 from invitations.models import (
     ITA_WINDOW,
     ChecklistItem,
@@ -157,6 +157,8 @@ def save_item_types(*, firm: Firm, rows: list[dict], by) -> list[ChecklistItemTy
                     **{f: row[f] for f in fields if f in row and f != "position"},
                 )
                 continue
+            if "name" in row and row["name"] == type_name(existing):  # a default shown in French, unchanged
+                row = {**row, "name": existing.name}
             if all(getattr(existing, f) == row[f] for f in fields if f in row):
                 continue
             if existing.firm_id is None:  # copy-on-write: the default stays for other firms

@@ -24,7 +24,7 @@ from clients.permissions import (
 from clients.selectors import clients_for, membership_for
 from draws.models import Draw
 from invitations import selectors, services
-from invitations.checklist import display_label, item_types_for
+from invitations.checklist import display_label, item_types_for, type_name
 from invitations.forms import (
     AddChecklistItemForm,
     ChecklistItemForm,
@@ -201,7 +201,7 @@ def firm_settings(request: HttpRequest) -> HttpResponse:
     """Owner only: the reminder schedule and the checklist's document types."""
     firm = membership_for(request.user).firm
     types = item_types_for(firm)
-    initial_types = [{"key": t.key, "name": t.name, "rule": t.rule, "lead_time_days": t.lead_time_days,
+    initial_types = [{"key": t.key, "name": type_name(t), "rule": t.rule, "lead_time_days": t.lead_time_days,
                       "is_active": t.is_active} for t in types]
     offsets_form = ReminderOffsetsForm(
         initial={"offsets": ", ".join(str(d) for d in services.reminder_offsets(firm))})

@@ -70,3 +70,26 @@ def test_the_pdf_file_name_is_in_the_reports_language():
         assert report_filename(_Report()) == f"rapport-admissibilite-ana-reyes-{ISSUED_AT.date()}.pdf"
     with translation.override("en"):
         assert report_filename(_Report()) == f"eligibility-report-ana-reyes-{ISSUED_AT.date()}.pdf"
+
+
+def test_the_owner_sees_default_documents_in_french_and_saving_them_unchanged_copies_nothing(client):
+    from clients.tests.factories import member
+    from invitations.models import ChecklistItemType
+    from invitations.tests.helpers import new_client
+
+    applicant = new_client(residence_countries="IN")
+    client.force_login(member(applicant.firm, role="owner"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    url = reverse("invitations:settings")
+    initial = client.get(url).context["formset"].initial
+    assert initial[0]["name"] == "Certificat de police"
+    data = {"types-TOTAL_FORMS": len(initial), "types-INITIAL_FORMS": len(initial), "save_types": "1"}
+    for n, row in enumerate(initial):
+        data |= {f"types-{n}-{k}": v for k, v in row.items() if k != "is_active"}
+        if row["is_active"]:
+            data[f"types-{n}-is_active"] = "on"
+    data["types-1-lead_time_days"] = 40  # one real change: only that type becomes the firm's own
+    assert client.post(url, data).status_code == 302
+    own = ChecklistItemType.objects.filter(firm=applicant.firm)
+    assert [(t.key, t.name, t.lead_time_days) for t in own] == [
+        ("medical_exam", "Immigration medical exam", 40)]  # stored in English, shown in French

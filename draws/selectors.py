@@ -192,8 +192,9 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
     draws = [d for d in draws if d.drawn_on >= date(months_back // 12, months_back % 12 + 1, 1)]
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     labels: dict[str, str] = {}
-    for d in draws:
-        key, labels[key] = _series_key(d)
+    for d in draws:  # newest first: a category's newest name labels its series, as on the CRS chart
+        key, label = _series_key(d)
+        labels.setdefault(key, label)
         totals[key][f"{d.drawn_on:%Y-%m}"] += d.invitations_issued
     first = min(d.drawn_on for d in draws)
     months, (y, m) = [], (first.year, first.month)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm
 from clients.models import Client
+from draws import palette
 from draws import services as draw_services
 from draws.models import Draw
 from draws.tests.factories import category
@@ -154,4 +155,16 @@ def test_a_consultant_reads_the_dashboard_and_dismisses_an_alert(page, firm_with
     page.wait_for_function("() => window.Chart && Chart.getChart('dash-crs-chart') !== undefined")
     assert page.locator("html").get_attribute("lang") == "fr"
     screenshot(page, "dashboard-firm-fr")
+    # The cut-off lines in the rounds' own colours (draws.palette), the same as on the history page.
+    drawn = page.evaluate("() => Chart.getChart('dash-crs-chart').data.datasets.slice(1)"
+                          ".map(d => d.borderColor)")
+    assert drawn and set(drawn) <= set(palette.TYPE_COLOURS.values()) | set(palette.CATEGORY_COLOURS.values())
+    for code in ("fr", "en"):
+        if code == "en":
+            page.locator("#language-switcher button[value=en]").click()
+        for width in (1366, 1024):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_function("() => window.Chart && Chart.getChart('dash-crs-chart') !== undefined")
+            shot = screenshot(page, f"dashboard-chart-{code}-{width}")
+            page.locator("#dash-chart").screenshot(path=str(shot))
     assert problems == []  # no CSP violation, no script error

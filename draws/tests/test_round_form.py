@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from draws import services
 from draws.forms import DrawAdminForm
@@ -53,6 +54,7 @@ def _offered(form: DrawAdminForm) -> dict[str, str]:
     return {value: label for _group, options in choices for value, label in options}
 
 
+@translation.override("en")  # names in the interface's language: English here, whatever ran before
 def test_only_the_categories_in_force_on_the_date_are_offered_by_name():
     offered = _offered(DrawAdminForm())
     in_force_today = [c for c in Category.objects.all() if c.applies_on(TODAY)]

@@ -50,7 +50,7 @@ def test_consultant_generates_reads_and_downloads_a_report(page, tmp_path):
     assert page.url.endswith(f"/reports/{report.pk}/")
     body = page.locator("article.report-sheet").inner_text()
     assert "Maria Santos" in body and "582" in body
-    assert "Would have been invited in 12 of 14 rounds open to this profile since 2025-11-25." in body
+    assert "Would have been invited in 12 of 14 rounds open to this profile since Nov 25, 2025." in body
     assert "An estimated 4,047 of 229,100 candidates in the pool score above 582." in body
     assert page.locator("svg.chart").count() == 2
     screenshot(page, "report-02-report-page")

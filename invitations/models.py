@@ -138,6 +138,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
         verbose_name = _("invitation to apply")
+        verbose_name_plural = _("invitations to apply")
         indexes = [
             models.Index(fields=["status", "deadline_at"]),
             # The dashboard's nearest deadlines: open invitations walked in deadline order, so the

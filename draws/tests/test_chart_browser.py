@@ -48,13 +48,22 @@ def test_history_chart_has_a_line_per_category_and_the_legend_hides_one(page, re
     assert {"Transport occupations", "Healthcare occupations", "French-language proficiency"} <= set(labels)
     transport = next(s for s in series if s["label"] == "Transport occupations")
     assert transport["colour"] == palette.category_colour("transport")
-    # Click the legend entry: Chart.js hides the series.
-    box = page.evaluate(
-        "() => { const c = Chart.getChart(document.getElementById('crs-chart'));"
-        " const i = c.legend.legendItems.findIndex(it => it.text === 'Transport occupations');"
-        " const b = c.legend.legendHitBoxes[i]; return {x: b.left + b.width / 2, y: b.top + b.height / 2}; }")
-    page.locator("#crs-chart").click(position=box)  # relative to the canvas, scrolled into view
-    assert not next(s for s in _crs_series(page) if s["label"] == "Transport occupations")["visible"]
+    # Click the legend entry: Chart.js hides the series. The legend's boxes are read just before
+    # each click (a layout change while the page settles can move them) and the click is retried.
+    hidden = False
+    for _attempt in range(3):
+        page.wait_for_timeout(300)
+        box = page.evaluate(
+            "() => { const c = Chart.getChart(document.getElementById('crs-chart'));"
+            " const i = c.legend.legendItems.findIndex(it => it.text === 'Transport occupations');"
+            " const b = c.legend.legendHitBoxes[i];"
+            " return {x: b.left + b.width / 2, y: b.top + b.height / 2}; }")
+        page.locator("#crs-chart").click(position=box)  # relative to the canvas, scrolled into view
+        page.wait_for_timeout(300)
+        hidden = not next(s for s in _crs_series(page) if s["label"] == "Transport occupations")["visible"]
+        if hidden:
+            break
+    assert hidden
     for code in ("en", "fr"):
         _language(page, code)
         for width in (1366, 1024):

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "ops",
     "invitations",
     "dashboard",
+    "portal",
+    "documents",
+    "intake",
 ]
 
 MIDDLEWARE = [

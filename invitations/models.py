@@ -225,6 +225,9 @@ class ChecklistItem(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         REQUESTED = "requested", _("Requested")
+        # The client uploaded files through the portal; the consultant has not accepted them yet
+        # (documents.services moves the item here and on to received or back to requested).
+        TO_REVIEW = "to_review", _("Received, to review")
         RECEIVED = "received", _("Received")
         NOT_NEEDED = "not_needed", _("Not needed")
 

@@ -51,9 +51,8 @@ HISTOGRAM_BIN = 10  # CRS points per bar
 HISTOGRAM_TOP = 700  # scores from here up (provincial nominees' 600 extra points) are counted, not charted
 STALE_ROUND_DAYS = 365  # a type whose latest round is older than this is listed apart, not charted
 ACTIVE_STATUSES = [s for s in Client.Status.values if s not in (Client.Status.LANDED, Client.Status.CLOSED)]
-# The counts that scan every client in scope (by status, by score, per round) are kept this long
-# in the cache (Redis in production); settings.DASHBOARD_CACHE_SECONDS = 0 turns it off.
-CACHE_SECONDS = 60
+# The counts that scan every client in scope (by status, by score, per round) are kept in the cache
+# (Redis in production) for settings.DASHBOARD_CACHE_SECONDS; 0 turns it off.
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,15 @@ class Scope:
         return {firm: self.firm_id, **({consultant: self.user_id} if self.is_mine else {})}
 
     def cached(self, name: str, compute, *, today: dt.date):
-        """`compute()`, kept CACHE_SECONDS in the cache for this scope, day and database.
+        """`compute()`, kept DASHBOARD_CACHE_SECONDS in the cache for this scope, day and database.
 
         For aggregates over every client in scope (tens of milliseconds at 100,000 clients on
         a small machine). The key names the firm's data version, bumped by every saved or
         deleted client, invitation and checklist item (clients.counts), so an edit shows at
-        once; bulk writes (the nightly refresh of stored scores) show within CACHE_SECONDS.
+        once; bulk writes (the nightly refresh of stored scores) show within DASHBOARD_CACHE_SECONDS.
         The key names the database because one Redis may serve several databases (staging, tests).
         """
-        seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
+        seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds or self.version is None:  # off, or the cache does not answer
             return compute()
         key = ":".join(str(part) for part in (

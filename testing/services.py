@@ -85,7 +85,7 @@ class CeleryWorkers:
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url,
             EMAIL_URL=self.email_url,
-            CELERY_TEST_QUEUE=self.queue,
+            CELERY_QUEUE=self.queue,
             PYTHONUNBUFFERED="1",
         )
         env.update(extra)

@@ -176,7 +176,7 @@ def stack_env(transactional_db, smtp_server, celery_queue) -> dict[str, str]:
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         EMAIL_URL=smtp_server.url,
-        CELERY_TEST_QUEUE=celery_queue,
+        CELERY_QUEUE=celery_queue,
         DEBUG="false",
         SECURE_SSL="false",  # plain HTTP on loopback; see README (Production: one host and several)
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -196,7 +196,7 @@ def stack(stack_env):
     port = free_port()
     (ROOT / ".pytest_cache").mkdir(exist_ok=True)
     stack_env["SITE_URL"] = f"http://127.0.0.1:{port}"
-    running = Stack(stack_env, port, ROOT / f".pytest_cache/stack-{stack_env['CELERY_TEST_QUEUE']}.log")
+    running = Stack(stack_env, port, ROOT / f".pytest_cache/stack-{stack_env['CELERY_QUEUE']}.log")
     try:
         yield running
     finally:

@@ -36,12 +36,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from clients.permissions import MANAGE_DRAWS, can
+from clients.selectors import SearchTooLong, search_limit_message, search_terms
 
 
 def _is_superuser(user) -> bool:
@@ -50,7 +51,8 @@ def _is_superuser(user) -> bool:
 
 class CleanChangelist:
     """Mixin: a changelist link with a number no date or column can hold (``?started_at__year=
-    99999999999999999999``) gets the admin's own "invalid lookup" answer, not a 500.
+    99999999999999999999``) gets the admin's own "invalid lookup" answer, not a 500; a search
+    past the client list's bounds is refused with its message.
 
     Django turns a ValueError of a filter into that answer but lets an OverflowError through.
     """
@@ -60,6 +62,16 @@ class CleanChangelist:
             return super().get_changelist_instance(request)
         except OverflowError as exc:
             raise IncorrectLookupParameters(exc) from exc
+
+    def get_search_results(self, request, queryset, search_term):
+        """A search past the client list's bounds (words, characters) finds nothing, with the same
+        message: every word is one more condition on every row of the changelist."""
+        try:
+            search_terms(search_term)
+        except SearchTooLong:
+            messages.error(request, search_limit_message())
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class SuperuserOnly(CleanChangelist):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
 from clients.models import Client, ClientQuerySet, Education, Job, LanguageTest, Membership, Noc
 from clients.validators import SEARCH_MAX_LENGTH
@@ -49,6 +50,12 @@ SEARCH_MAX_WORDS = 10
 
 class SearchTooLong(ValueError):
     """A client search of more than SEARCH_MAX_WORDS words or SEARCH_MAX_LENGTH characters."""
+
+
+def search_limit_message() -> str:
+    """What a user is told when a search passes the bounds (client list and admin searches)."""
+    return _("Search is limited to %(words)s words and %(chars)s characters; shorten it to search.") % {
+        "words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_LENGTH}
 
 
 def search_terms(q: str) -> list[str]:

@@ -24,17 +24,16 @@ from clients.models import Client
 from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
 from clients.selectors import (
-    SEARCH_MAX_WORDS,
     SearchTooLong,
     client_profiles_for,
     clients_for,
     clients_in_order,
     membership_for,
     search_client_ids,
+    search_limit_message,
     search_terms,
 )
 from clients.summary import build_summary
-from clients.validators import SEARCH_MAX_LENGTH
 from eligibility.services import assess_client, category_rules
 
 CLIENTS_PER_PAGE = 50
@@ -91,9 +90,7 @@ def _bounded_search(request: HttpRequest, filter_form: ClientFilterForm) -> dict
     except SearchTooLong:
         too_long = True
     if too_long:
-        messages.error(request, _("Search is limited to %(words)s words and %(chars)s characters; "
-                                  "shorten it to search.") % {"words": SEARCH_MAX_WORDS,
-                                                              "chars": SEARCH_MAX_LENGTH})
+        messages.error(request, search_limit_message())
         filters.pop("q", None)
     return filters
 

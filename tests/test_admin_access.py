@@ -35,6 +35,7 @@ from django_celery_beat.models import PeriodicTask
 
 from audit.admin_access import DrawsStaffAdmin, SuperuserOnly
 from clients.models import Noc
+from clients.selectors import SEARCH_MAX_WORDS, search_limit_message
 from clients.tests.factories import member
 from draws.models import Category, FeedCheck
 from testing.fuzz import PROJECT_APPS, table_counts
@@ -517,3 +518,18 @@ def test_hostile_filter_and_search_values_get_a_clean_answer(client, world, labe
             if (status != 400) if "\x00" in value else (status >= 500):
                 wrong[param, value] = status
     assert wrong == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(label for label, ma in registered().items() if ma.search_fields))
+def test_a_search_past_the_bounds_finds_nothing_and_says_why(client, world, label):
+    """Every admin search has the client list's bounds: eleven words are refused with its message
+    before any query is built (each word is one more condition on every row)."""
+    client.force_login(get_user_model().objects.create_superuser("root", "root@x.example", "x-pass-1234"))
+    url = page_url(label, "changelist", None)
+    response = client.get(url, {"q": " ".join(f"w{i}" for i in range(SEARCH_MAX_WORDS + 1))})
+    assert response.status_code == 200
+    assert search_limit_message() in [str(m) for m in response.context["messages"]]
+    assert response.context["cl"].result_count == 0
+    within = client.get(url, {"q": " ".join(f"w{i}" for i in range(SEARCH_MAX_WORDS))})
+    assert search_limit_message() not in [str(m) for m in within.context["messages"]]

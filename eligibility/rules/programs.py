@@ -32,6 +32,7 @@ from typing import Any
 
 from .derive import Derived, ScoredTest, derive
 from .facts import ABILITIES, Facts, Job, JobOffer
+from .reasons import Reason, joined
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
 from .work import (
@@ -177,10 +178,12 @@ class _Jobs:
         self.in_canada = in_canada
 
 
-def _levels_text(t: ScoredTest) -> str:
+def _levels_text(t: ScoredTest) -> Reason:
+    """"English CLB 9/8/9/7" or "French NCLC 5/5/5/5"."""
     lv = t.levels
-    unit = "NCLC" if lv.language == "fr" else "CLB"
-    return f"{unit} {lv.listening}/{lv.reading}/{lv.writing}/{lv.speaking}"
+    scores = f"{lv.listening}/{lv.reading}/{lv.writing}/{lv.speaking}"
+    code = "language.french_result" if lv.language == "fr" else "language.english_result"
+    return Reason(code, scores=scores)
 
 
 def _meets_all(t: ScoredTest, minimum: tuple[int, int, int, int]) -> bool:
@@ -201,24 +204,16 @@ def _ordered_tests(d: Derived) -> list[ScoredTest]:
 
 
 def _language_check(
-    d: Derived, tests: list[ScoredTest], minimum: tuple[int, int, int, int], what: str
-) -> tuple[bool, str]:
+    d: Derived, tests: list[ScoredTest], minimum: tuple[int, int, int, int], what: Reason
+) -> tuple[bool, Reason]:
     """(met, reason) for a minimum met in either official language (any valid result)."""
     for t in tests:
         if _meets_all(t, minimum):
-            return True, f"{what} met ({_languages_name(t)} {_levels_text(t)})"
+            return True, Reason("language.met", what=what, results=_levels_text(t))
     if not tests:
-        return False, "no valid language test result (results are valid for 2 years)"
-    shown = "; ".join(
-        f"{_languages_name(t)} {_levels_text(t)}"
-        for t in (d.first_language, d.second_language)
-        if t is not None
-    )
-    return False, f"{what} not met ({shown})"
-
-
-def _languages_name(t: ScoredTest) -> str:
-    return "French" if t.language == "fr" else "English"
+        return False, Reason("language.no_valid_result", years="2")
+    shown = joined([_levels_text(t) for t in (d.first_language, d.second_language) if t is not None])
+    return False, Reason("language.not_met", what=what, results=shown)
 
 
 def funds_needed(family_size: int, as_of: date) -> int:
@@ -246,15 +241,11 @@ def _family_size(facts: Facts) -> int:
     return max(facts.family_size or 1, 2 if partnered else 1)
 
 
-_NO_FUNDS_NEEDED = (
-    True,
-    "proof of funds not needed (job offer while authorised to work in Canada)",
-    (),
-)
-_FUNDS_MEMO: dict[tuple, tuple[bool, str, tuple[str, ...]]] = {}
+_NO_FUNDS_NEEDED = (True, Reason("funds.not_needed"), ())
+_FUNDS_MEMO: dict[tuple, tuple[bool, Reason, tuple[Reason, ...]]] = {}
 
 
-def _funds(facts: Facts, as_of: date, offer_ok: bool, jobs: _Jobs) -> tuple[bool, str, tuple[str, ...]]:
+def _funds(facts: Facts, as_of: date, offer_ok: bool, jobs: _Jobs) -> tuple[bool, Reason, tuple[Reason, ...]]:
     """(met, reason, warnings) of the proof-of-funds requirement; the text depends only on the
     family size, the table in force and the funds, so it is remembered per those."""
     if offer_ok and _working_in_canada(jobs.in_canada, as_of):
@@ -269,33 +260,18 @@ def _funds(facts: Facts, as_of: date, offer_ok: bool, jobs: _Jobs) -> tuple[bool
     return r
 
 
-def _funds_text(size: int, as_of: date, have: int | None) -> tuple[bool, str, tuple[str, ...]]:
-    need = funds_needed(size, as_of)
-    warnings: tuple[str, ...] = ()
+def _funds_text(size: int, as_of: date, have: int | None) -> tuple[bool, Reason, tuple[Reason, ...]]:
+    need_cad = funds_needed(size, as_of)
+    need = f"{need_cad:,}"
+    warnings: tuple[Reason, ...] = ()
     if as_of < FUNDS_2024_FROM:
-        warnings = (
-            "the proof-of-funds table in force before 2024-05-28 is not on file; "
-            "the 2024 amounts were used",
-        )
+        warnings = (Reason("funds.table_missing", day=FUNDS_2024_FROM.isoformat(),
+                           year=str(FUNDS_2024_FROM.year)),)
     if have is None:
-        return (
-            False,
-            (f"settlement funds not recorded (CAD {need:,} needed for a family of {size})"),
-            warnings,
-        )
-    if have >= need:
-        return (
-            True,
-            f"settlement funds of CAD {have:,} cover the CAD {need:,} needed for a family of "
-            f"{size}",
-            warnings,
-        )
-    return (
-        False,
-        f"settlement funds of CAD {have:,} are below the CAD {need:,} needed for a family of "
-        f"{size}",
-        warnings,
-    )
+        return False, Reason("funds.not_recorded", need=need, size=str(size)), warnings
+    if have >= need_cad:
+        return True, Reason("funds.cover", have=f"{have:,}", need=need, size=str(size)), warnings
+    return False, Reason("funds.below", have=f"{have:,}", need=need, size=str(size)), warnings
 
 
 _OnDay = Callable[[date], tuple[Derived, list[ScoredTest]]]
@@ -450,33 +426,27 @@ def _fsw_grid(facts: Facts, d: Derived, jobs: _Jobs, candidates: list[ScoredTest
 
 def _fsw_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs):
     ok, bad, warnings = [], [], []
-    met, reason = _language_check(d, tests, _CLB7, "CLB 7 in all four abilities")
+    met, reason = _language_check(d, tests, _CLB7, Reason("language.clb", level="7"))
     (ok if met else bad).append(reason)
 
     hours, noc = _fsw_continuous(jobs, as_of)
     if hours + 1e-6 >= HOURS_PER_YEAR:
-        ok.append(
-            f"1 year of continuous skilled work in one occupation (NOC {noc}) in the last 10 years"
-        )
+        ok.append(Reason("fsw.work_met", years="1", noc=noc, window="10"))
     elif noc is None:
-        bad.append("no paid skilled (TEER 0-3) work in the last 10 years")
+        bad.append(Reason("fsw.no_work", years="10"))
     else:
-        bad.append(
-            f"{fmt_months(months(hours))} of 12 months of continuous skilled work in one "
-            f"occupation (NOC {noc}) in the last 10 years"
-        )
+        bad.append(Reason("fsw.work_short", months=fmt_months(months(hours)), needed="12", noc=noc,
+                          years="10"))
 
     if d.education == "none":
-        bad.append("no counted education credential (Canadian, or foreign with a valid ECA)")
+        bad.append(Reason("fsw.no_education"))
     else:
-        ok.append("education credential held")
+        ok.append(Reason("fsw.education"))
 
     grid = _fsw_grid(facts, d, jobs, tests)
     points = sum(grid.values())
-    if points >= FSW_PASS_MARK:
-        ok.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
-    else:
-        bad.append(f"{points} points on the FSW selection grid ({FSW_PASS_MARK} needed)")
+    (ok if points >= FSW_PASS_MARK else bad).append(
+        Reason("fsw.grid", points=str(points), needed=str(FSW_PASS_MARK)))
 
     f_met, f_reason, f_warn = _funds(facts, as_of, _skilled_offer(facts), jobs)
     (ok if f_met else bad).append(f_reason)
@@ -506,9 +476,7 @@ def _fsw(
             hours,
         )
     )
-    progress = (
-        f"{fmt_months(months(hours, 10))} of 12 months of continuous work in one skilled occupation"
-    )
+    progress = Reason("fsw.progress", months=fmt_months(months(hours, 10)), needed="12")
     return _result(
         "fsw",
         eligible,
@@ -531,27 +499,21 @@ def _cec_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jo
     total = fte_hours(jobs.canadian, start, end)
     teer23 = fte_hours(jobs.teer23, start, end) if jobs.teer23 else 0.0
     if total + 1e-6 >= HOURS_PER_YEAR:
-        ok.append(
-            "1 year of skilled Canadian work in the last 3 years "
-            f"({fmt_months(months(total, 3))} months)"
-        )
+        ok.append(Reason("cec.work_met", years="1", window="3", months=fmt_months(months(total, 3))))
     elif total <= 0:
-        bad.append("no skilled (TEER 0-3) Canadian work in the last 3 years")
+        bad.append(Reason("cec.no_work", years="3"))
     else:
-        bad.append(
-            f"{fmt_months(months(total, 3))} of 12 months of skilled Canadian work "
-            "in the last 3 years"
-        )
+        bad.append(Reason("cec.work_short", months=fmt_months(months(total, 3)), needed="12", years="3"))
     if teer23 + 1e-6 >= HOURS_PER_YEAR:
         met, reason = _language_check(
-            d, tests, _CLB5, "CLB 5 in all four abilities for TEER 2 or 3 work"
+            d, tests, _CLB5, Reason("language.clb_for_teer", level="5", t1="2", t2="3")
         )
     elif total > teer23:
         met, reason = _language_check(
-            d, tests, _CLB7, "CLB 7 in all four abilities for TEER 0 or 1 work"
+            d, tests, _CLB7, Reason("language.clb_for_teer", level="7", t1="0", t2="1")
         )
     else:
-        met, reason = _language_check(d, tests, _CLB7, "CLB 7 in all four abilities for skilled work")
+        met, reason = _language_check(d, tests, _CLB7, Reason("language.clb_for_skilled", level="7"))
     (ok if met else bad).append(reason)
     return not bad, ok, bad, total
 
@@ -583,7 +545,7 @@ def _cec(
             total,
         )
     )
-    progress = f"{fmt_months(months(total, 3))} of 12 months of Canadian experience"
+    progress = Reason("cec.progress", months=fmt_months(months(total, 3)), needed="12")
     return _result(
         "cec", eligible, tuple(ok if eligible else bad), None, met_on, progress, {}, (),
         ELIGIBLE if eligible else NOT_ELIGIBLE,
@@ -611,26 +573,17 @@ def _fstp_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], j
         trades = {n: h for n, h in _trade_hours(jobs, as_of).items() if h > 0}
     if not trades:
         ever = any(j.start <= as_of for j in jobs.trades)
-        reason = (
-            "no work in an eligible trade in the last 5 years"
-            if ever
-            else "no work in an eligible trade"
-        )
-        return False, ok, [reason], "0 of 24 months in a skilled trade", warnings, 0.0
+        reason = Reason("fstp.no_recent_trade", years="5") if ever else Reason("fstp.no_trade")
+        return False, ok, [reason], Reason("fstp.progress", months="0", needed="24"), warnings, 0.0
     best_noc = max(sorted(trades), key=lambda n: trades[n])
     best = trades[best_noc]
     qualifying = {n for n, h in trades.items() if h + 1e-6 >= FSTP_HOURS} or {best_noc}
     m = months(best, 5)
     if best + 1e-6 >= FSTP_HOURS:
-        ok.append(f"2 years of work in the skilled trade NOC {best_noc} in the last 5 years")
+        ok.append(Reason("fstp.work_met", years="2", noc=best_noc, window="5"))
     else:
-        bad.append(
-            f"{fmt_months(m)} of 24 months of work in a skilled trade (NOC {best_noc}) "
-            "in the last 5 years"
-        )
-    met, reason = _language_check(
-        d, tests, _FSTP_MINIMUM, "CLB 5 listening and speaking, CLB 4 reading and writing"
-    )
+        bad.append(Reason("fstp.work_short", months=fmt_months(m), needed="24", noc=best_noc, years="5"))
+    met, reason = _language_check(d, tests, _FSTP_MINIMUM, Reason("language.clb_fstp", a="5", b="4"))
     (ok if met else bad).append(reason)
 
     offer = facts.job_offer
@@ -638,22 +591,17 @@ def _fstp_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], j
     cert = facts.certificate_of_qualification
     cert_ok = cert is not None and (cert.noc in qualifying or not cert.noc)
     if cert is not None and not cert.noc:
-        warnings.append(
-            "the certificate of qualification has no NOC recorded; assumed to be in the trade"
-        )
+        warnings.append(Reason("fstp.certificate_without_noc"))
     if offer_ok:
-        ok.append(f"job offer of at least 1 year in the trade (NOC {offer.noc})")
+        ok.append(Reason("fstp.offer", years="1", noc=offer.noc))
     elif cert_ok:
-        ok.append("certificate of qualification in the trade")
+        ok.append(Reason("fstp.certificate"))
     else:
-        bad.append(
-            "no job offer of at least 1 year or certificate of qualification in the trade "
-            f"(NOC {', '.join(sorted(qualifying))})"
-        )
+        bad.append(Reason("fstp.no_offer_or_certificate", years="1", nocs=", ".join(sorted(qualifying))))
     f_met, f_reason, f_warn = _funds(facts, as_of, offer_ok, jobs)
     (ok if f_met else bad).append(f_reason)
     warnings.extend(f_warn)
-    progress = f"{fmt_months(m)} of 24 months in a skilled trade"
+    progress = Reason("fstp.progress", months=fmt_months(m), needed="24")
     return not bad, ok, bad, progress, warnings, best
 
 
@@ -720,20 +668,21 @@ def program_results(facts: Facts, *, as_of: date, derived: Derived | None = None
 _FAVOURABLE_NOC = "72310"
 
 
-def unnamed_occupations(facts: Facts) -> tuple[str, ...]:
-    """Sentences naming each paid job or job offer recorded without a NOC code (none: ())."""
+def unnamed_occupations(facts: Facts) -> tuple[Reason, ...]:
+    """A sentence per paid job or job offer recorded without a NOC code ("..., so this cannot
+    be judged"; none: ())."""
     out = [
-        f"the job starting {j.start.isoformat()} has no NOC code recorded"
+        Reason("program.job_without_noc", day=j.start.isoformat())
         for j in facts.work_history
         if j.paid and not j.noc
     ]
     if facts.job_offer is not None and not facts.job_offer.noc:
-        out.append("the job offer has no NOC code recorded")
+        out.append(Reason("program.offer_without_noc"))
     return tuple(out)
 
 
 def _judge_unnamed(
-    results: ProgramResults, facts: Facts, as_of: date, missing: tuple[str, ...]
+    results: ProgramResults, facts: Facts, as_of: date, missing: tuple[Reason, ...]
 ) -> ProgramResults:
     offer = facts.job_offer
     favourable = replace(
@@ -747,7 +696,7 @@ def _judge_unnamed(
     out = []
     for r, b in zip((results.fsw, results.cec, results.fstp), (best.fsw, best.cec, best.fstp), strict=True):
         if not r.eligible and b.eligible:
-            reasons = (*r.reasons, *(f"{m}, so this cannot be judged" for m in missing))
+            reasons = (*r.reasons, *missing)
             r = replace(r, reasons=reasons, met_on=None, status=CANNOT_JUDGE)
         out.append(r)
     return _results(*out)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 
@@ -198,9 +198,11 @@ _SLOTS = {
     # ("... (no longer eligible: cec) (can no longer be judged: trades)") split right
     "programs": r"[a-z_]+(?:, [a-z_]+)*",
 }
-_SLOTS.update(dict.fromkeys(
-    ("level", "a", "b", "t1", "t2", "months", "needed", "years", "window", "points", "size", "have",
-     "need", "age", "score", "low", "high"), _NUMBER))
+# Placeholders holding a number (written 3,000.5) and an ISO date, which a translation reformats.
+NUMBERS = frozenset({"level", "a", "b", "t1", "t2", "months", "needed", "years", "window", "points",
+                     "size", "have", "need", "age", "score", "low", "high"})
+DATES = frozenset({"day", "until", "expired", "since"})
+_SLOTS.update(dict.fromkeys(NUMBERS, _NUMBER))
 
 
 class Reason(str):
@@ -253,7 +255,8 @@ def spouse(reason: Reason) -> Reason:
 
 
 @cache
-def _pattern(template: str) -> re.Pattern:
+def pattern(template: str) -> re.Pattern:
+    """The regular expression that reads a sentence of `template` whole, one group per placeholder."""
     parts = re.split(r"%\((\w+)\)s", template)
     regex = "".join(
         re.escape(part) if i % 2 == 0
@@ -265,11 +268,17 @@ def _pattern(template: str) -> re.Pattern:
 
 def parse(text: str) -> Reason | None:
     """The Reason whose English text is exactly `text` (a stored sentence), or None if no template
-    reads it whole. Nested sentences are parsed in turn (one that reads as none stays a str)."""
+    reads it whole. Nested sentences are parsed in turn (one that reads as none stays a str).
+    Reasons are immutable, so the last few thousand sentences read are remembered."""
     if isinstance(text, Reason):
         return text
+    return _parse(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Reason | None:
     for code, template in TEMPLATES.items():
-        m = _pattern(template).fullmatch(text)
+        m = pattern(template).fullmatch(text)
         if m is not None:
             params = {
                 name: (parse(value) or value) if name in NESTED else value
@@ -294,4 +303,7 @@ def reasons_in(value: object) -> list[Reason]:
     return out
 
 
-__all__ = ["JOINED", "SPOUSE", "TEMPLATES", "Reason", "joined", "parse", "reasons_in", "spouse"]
+__all__ = [
+    "DATES", "JOINED", "NESTED", "NUMBERS", "SPOUSE", "TEMPLATES", "Reason", "joined", "parse", "pattern",
+    "reasons_in", "spouse",
+]

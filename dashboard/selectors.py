@@ -185,7 +185,7 @@ def _local_midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 def deadlines(scope: Scope, *, now: dt.datetime, zone: ZoneInfo, limit: int = DEADLINE_ROWS) -> Deadlines:
     """Open invitations by deadline (the first `limit`), totals by urgency, overdue documents: 4 queries.
 
-    Days left are calendar days in the firm's time zone (as invitations.services.days_left).
+    Days left are calendar days in the firm's time zone (Invitation.days_left_at).
     The rows are read live, walking the open invitations' deadline index until `limit` rows
     in scope are found, so they cost the same at any size; the totals, which count every
     open invitation in scope, are cached (Scope.cached, exact after any edit). The overdue-
@@ -211,7 +211,7 @@ def deadlines(scope: Scope, *, now: dt.datetime, zone: ZoneInfo, limit: int = DE
         .order_by("deadline_at", "pk")[:limit]
     )
     for inv in rows:
-        inv.days_left = (inv.deadline_at.astimezone(zone).date() - today).days
+        inv.days_left = inv.days_left_at(now, zone)
         inv.urgency = urgency(inv.days_left)
     in_scope = scope.filters(firm="invitation__client__firm_id",
                              consultant="invitation__client__consultant_id")

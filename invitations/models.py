@@ -1,12 +1,13 @@
 """Invitations to Apply (ITA), their 60-day checklist and the deadline reminders.
 
-Written only through invitations.services; the design of reminder delivery
-(exactly once) is described in services.send_due_reminders and services.dispatch_due_reminders.
+Written only through the app's services (invitations.services, checklist_services, delivery,
+digest); how each email is sent once is described in invitations.delivery's docstring.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -125,7 +126,8 @@ class Invitation(models.Model):
         verbose_name=_("round"),
     )
     issued_at = models.DateTimeField(_("issued at"))
-    # Always issued_at + ITA_WINDOW (set in save()); stored so scans can use an index.
+    # Always deadline_for(issued_at) (set in save()); stored so scans, the dashboard and the client
+    # list can filter and sort by it through an index.
     deadline_at = models.DateTimeField(_("deadline"), editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.INVITED)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
@@ -157,10 +159,25 @@ class Invitation(models.Model):
         return f"ITA {self.client} {self.issued_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs) -> None:
-        self.deadline_at = self.issued_at + ITA_WINDOW
+        self.deadline_at = self.deadline_for(self.issued_at)
         if kwargs.get("update_fields") is not None and "issued_at" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "deadline_at"}
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def deadline_for(issued_at: dt.datetime) -> dt.datetime:
+        """The last moment to submit the application of an ITA issued at `issued_at`."""
+        return issued_at + ITA_WINDOW
+
+    def deadline_on(self, zone: ZoneInfo) -> dt.date:
+        """The deadline's calendar date in `zone` (the firm's time zone)."""
+        return self.deadline_at.astimezone(zone).date()
+
+    def days_left_at(self, now: dt.datetime, zone: ZoneInfo) -> int:
+        """Calendar days from `now`'s date to the deadline's date, both in `zone`: 0 on the day,
+        negative after it. SQL filters compare deadline_at with a local midnight instead
+        (dashboard.selectors.deadlines)."""
+        return (self.deadline_on(zone) - now.astimezone(zone).date()).days
 
     @property
     def is_open(self) -> bool:

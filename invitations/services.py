@@ -28,7 +28,6 @@ from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, RECORD_I
 from invitations import emails
 from invitations.checklist import FACT_RULES, build_checklist, item_types_for, type_name
 from invitations.models import (
-    ITA_WINDOW,
     ChecklistItem,
     ChecklistItemType,
     ConsultantDigest,
@@ -83,20 +82,20 @@ def parse_now(value: str | None) -> dt.datetime:
     return moment
 
 
-def due_at_for(deadline_at: dt.datetime, offset_days: int, zone: ZoneInfo) -> dt.datetime:
+def due_at_for(invitation: Invitation, offset_days: int, zone: ZoneInfo) -> dt.datetime:
     """09:00 firm time, `offset_days` calendar days before the deadline's date.
 
     If the deadline falls before 10:00 local time, the reminder goes an hour before
     the deadline's clock time instead, so "on the day" still arrives before it.
     """
-    day = deadline_at.astimezone(zone).date() - dt.timedelta(days=offset_days)
+    day = invitation.deadline_on(zone) - dt.timedelta(days=offset_days)
     morning = dt.datetime.combine(day, REMINDER_LOCAL_TIME, tzinfo=zone)
-    return min(morning, deadline_at - dt.timedelta(days=offset_days, hours=1))
+    return min(morning, invitation.deadline_at - dt.timedelta(days=offset_days, hours=1))
 
 
 def days_left(invitation: Invitation, zone: ZoneInfo, now: dt.datetime) -> int:
-    """Calendar days from today to the deadline's date, both in `zone`."""
-    return (invitation.deadline_at.astimezone(zone).date() - now.astimezone(zone).date()).days
+    """Invitation.days_left_at, kept only while the portal's first commit still imports it."""
+    return invitation.days_left_at(now, zone)
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -182,7 +181,7 @@ def _schedule_reminders(
     """
     existing = {r.offset_days: r for r in invitation.reminders.select_for_update()}
     for offset in offsets:
-        due_at = due_at_for(invitation.deadline_at, offset, zone)
+        due_at = due_at_for(invitation, offset, zone)
         reminder = existing.get(offset)
         if reminder is None:
             ahead = due_at > now
@@ -215,11 +214,12 @@ def record_invitation(
         raise ValidationError({"issued_at": _("Give the time zone of the invitation's date and time.")})
     if issued_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"issued_at": _("The invitation date is in the future.")})
-    if issued_at + ITA_WINDOW <= now:
+    zone = firm_zone(client.firm)
+    deadline_at = Invitation.deadline_for(issued_at)
+    if deadline_at <= now:
         raise ValidationError({"issued_at": _(
             "This invitation's 60 days ended on %(date)s; an expired invitation cannot be recorded."
-        ) % {"date": (issued_at + ITA_WINDOW).astimezone(firm_zone(client.firm)).date().isoformat()}})
-    zone = firm_zone(client.firm)
+        ) % {"date": deadline_at.astimezone(zone).date().isoformat()}})
     if draw is not None and abs((issued_at.astimezone(zone).date() - draw.drawn_on).days) > 1:
         raise ValidationError({"draw": _(
             "Round %(round)s was held on %(drawn)s, not around the invitation's date %(issued)s."
@@ -238,7 +238,7 @@ def record_invitation(
         invitation.save()
         ChecklistItem.objects.bulk_create(build_checklist(
             invitation, client, item_types_for(client.firm),
-            deadline_on=invitation.deadline_at.astimezone(zone).date(),
+            deadline_on=invitation.deadline_on(zone),
         ))
         _schedule_reminders(invitation, reminder_offsets(client.firm), zone=zone, now=now)
         if client.status != Client.Status.INVITED:
@@ -347,7 +347,7 @@ def add_checklist_item(
             raise ValidationError({"label": _("This invitation is closed: its checklist no longer changes.")})
         if not label:
             raise ValidationError({"label": _("Name the document.")})
-        deadline_on = invitation.deadline_at.astimezone(firm_zone(invitation.client.firm)).date()
+        deadline_on = invitation.deadline_on(firm_zone(invitation.client.firm))
         if start_by > deadline_on:
             raise ValidationError({"start_by": _("The start-by date is after the deadline, %(date)s.")
                                    % {"date": deadline_on.isoformat()}})
@@ -383,8 +383,7 @@ def sync_checklist(*, client: Client) -> ChecklistSync:
     client = (Client.objects.select_related("firm", "spouse").prefetch_related("jobs").get(pk=client.pk))
     zone = firm_zone(client.firm)
     types = [t for t in item_types_for(client.firm) if t.rule in FACT_RULES]
-    deadline_on = invitation.deadline_at.astimezone(zone).date()
-    wanted = build_checklist(invitation, client, types, deadline_on=deadline_on)
+    wanted = build_checklist(invitation, client, types, deadline_on=invitation.deadline_on(zone))
     existing = {(i.key, i.subject): i for i in invitation.checklist.select_related("item_type")}
     wanted_keys = {(i.key, i.subject) for i in wanted}
     new = [i for i in wanted if (i.key, i.subject) not in existing]
@@ -693,7 +692,7 @@ def digest_rows(user, *, now: dt.datetime) -> list[dict]:
         zone = firm_zone(invitation.client.firm)
         today = now.astimezone(zone).date()
         overdue = [i for i in invitation.checklist.all() if i.is_overdue(today)]
-        left = days_left(invitation, zone, now)
+        left = invitation.days_left_at(now, zone)
         if overdue or left <= 7:
             rows.append({"invitation": invitation, "client": invitation.client, "days_left": left,
                          "overdue": overdue})

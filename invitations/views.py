@@ -55,7 +55,7 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
             record_form = RecordInvitationForm(today=today, initial=_record_initial(request, now=now))
     return {
         "client": client, "invitation": current, "history": invitations[1:], "zone": str(zone),
-        "days_left": services.days_left(current, zone, now) if current else None,
+        "days_left": current.days_left_at(now, zone) if current else None,
         "reminders": list(current.reminders.all()) if current else [], "items": items,
         "overdue_count": sum(1 for i in items if i.overdue) if current and current.is_open else 0,
         "record_form": record_form if can_record else None,
@@ -189,7 +189,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = now.astimezone(zone).date()
     rows = list(selectors.open_invitations(request.user, today=today))
     for inv in rows:
-        inv.days_left = services.days_left(inv, zone, now)
+        inv.days_left = inv.days_left_at(now, zone)
     return render(request, "invitations/overview.html", {
         "rows": rows, "zone": str(zone),
         "overdue": list(selectors.overdue_items(request.user, today=today)[:50]),

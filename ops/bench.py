@@ -70,7 +70,7 @@ def _open_invitations(demo: DemoFirm, client_ids: list[int], *, seed: int) -> No
                 Invitation(
                     client_id=cid,
                     issued_at=issued,
-                    deadline_at=issued + timedelta(days=60),
+                    deadline_at=Invitation.deadline_for(issued),
                     status="invited",
                     status_changed_at=issued,
                     recorded_by=demo.owner,

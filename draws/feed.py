@@ -44,6 +44,9 @@ CHUNK_BYTES = 64 * 1024
 # A running check older than this was abandoned (its worker died): the task's hard time limit
 # (draws.tasks.check_ircc_feed) is well inside it.
 CHECK_LEASE = timedelta(minutes=10)
+# Checks are kept this long for staff to read (two a hour: about 4,300 rows), then deleted, except
+# the last successful one of each address (the next request's ETag, the freshness banner).
+CHECKS_KEPT = timedelta(days=90)
 SHIPPED_FEED = Path(__file__).resolve().parent / "data" / "ircc-rounds-full.json"
 
 
@@ -180,7 +183,20 @@ def check_ircc_feed(*, url: str | None = None, timeout: float = TIMEOUT_SECONDS)
     check.save()
     if check.status in (FeedCheck.Status.FAILED, FeedCheck.Status.MALFORMED):
         log.warning("IRCC feed check %s: %s", check.status, check.error[:300])
+    prune_checks(now=check.finished_at)
     return check
+
+
+def prune_checks(*, now=None) -> int:
+    """Delete the finished checks older than CHECKS_KEPT, keeping each address's last successful one."""
+    now = now or timezone.now()
+    kept = [pk for pk in (FeedCheck.objects.filter(url=url, status__in=FeedCheck.SUCCESSFUL)
+                          .order_by("-started_at", "-pk").values_list("pk", flat=True).first()
+                          for url in FeedCheck.objects.values_list("url", flat=True).distinct())
+            if pk is not None]
+    deleted, _ = (FeedCheck.objects.exclude(status=FeedCheck.Status.RUNNING)
+                  .filter(started_at__lt=now - CHECKS_KEPT).exclude(pk__in=kept).delete())
+    return deleted
 
 
 def is_due(*, now=None) -> bool:

@@ -277,3 +277,22 @@ def test_a_round_typed_by_an_admin_then_published_is_the_same_round(candidates, 
 def test_the_demo_can_import_the_shipped_feed_without_network(db):
     report = feed.import_shipped_feed()
     assert (report.read, report.added) == (435, 435)
+
+
+def test_old_checks_are_pruned_but_the_last_good_one_stays_for_the_etag(imported, server):
+    """Checks older than CHECKS_KEPT are deleted, except the last successful one of each address
+    (its ETag makes the next request conditional, the freshness banner reads it); each check prunes."""
+    long_ago = timezone.now() - feed.CHECKS_KEPT - timedelta(days=1)
+    FeedCheck.objects.filter(pk=imported.pk).update(started_at=long_ago, finished_at=long_ago)
+    for hours in range(1, 4):
+        FeedCheck.objects.create(url=server.url, started_at=long_ago - timedelta(hours=hours),
+                                 finished_at=long_ago, status=FeedCheck.Status.FAILED)
+    recent = FeedCheck.objects.create(url=server.url, started_at=timezone.now() - timedelta(days=1),
+                                      finished_at=timezone.now(), status=FeedCheck.Status.FAILED)
+    assert feed.prune_checks() == 3
+    assert set(FeedCheck.objects.values_list("pk", flat=True)) == {imported.pk, recent.pk}
+    check = feed.check_ircc_feed(url=server.url)
+    assert server.requests[-1]["If-None-Match"] == imported.etag
+    assert check.status == FeedCheck.Status.NOT_MODIFIED
+    # The new good check replaces the old one as the one kept.
+    assert set(FeedCheck.objects.values_list("pk", flat=True)) == {recent.pk, check.pk}

@@ -258,8 +258,8 @@ CACHES = {
 # --- ITA Desk -------------------------------------------------------------------------------------
 # IRCC's rounds feed, checked by beat (draws.feed): a new or changed round is imported and matched
 # as a hand entry is. Empty turns the check off (make demo sets it empty: it has no network).
-IRCC_ROUNDS_URL = env.str(
-    "IRCC_ROUNDS_URL", default="https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json")
+IRCC_PUBLISHED_FEED_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
+IRCC_ROUNDS_URL = env.str("IRCC_ROUNDS_URL", default=IRCC_PUBLISHED_FEED_URL)
 IRCC_ROUNDS_EVERY_MINUTES = env.int("IRCC_ROUNDS_EVERY_MINUTES", default=30)
 # How long the dashboard keeps a firm's totals in the cache (dashboard/selectors.py); an edit shows
 # at once (the key names the firm's data version), bulk writes within this. 0 turns it off.

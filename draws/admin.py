@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -243,7 +244,7 @@ class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
             "opts": self.model._meta,
             "title": _("Import IRCC rounds"),
             "form": form,
-            "default_url": "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json",
+            "default_url": settings.IRCC_ROUNDS_URL or settings.IRCC_PUBLISHED_FEED_URL,
         }
         return TemplateResponse(request, "draws/admin/import.html", context, status=status)
 

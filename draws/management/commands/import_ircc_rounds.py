@@ -6,11 +6,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from draws import importer, services
 
-IRCC_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 MAX_BYTES = importer.MAX_FEED_BYTES  # read no more than the import would take
 
 
@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Import IRCC's Express Entry rounds JSON from a file or URL (default: IRCC's published feed)."
 
     def add_arguments(self, parser):
-        parser.add_argument("source", nargs="?", default=IRCC_URL, help="path or http(s) URL")
+        default = settings.IRCC_ROUNDS_URL or settings.IRCC_PUBLISHED_FEED_URL
+        parser.add_argument("source", nargs="?", default=default,
+                            help="path or http(s) URL (default: IRCC_ROUNDS_URL, else IRCC's published feed)")
 
     def handle(self, *args, source: str, **options):
         data = read_source(source)

@@ -153,9 +153,9 @@ TEMPLATES: dict[str, str] = {
         "foreign %(credential)s credential: ECA dated %(day)s is after %(until)s; not counted"),
     "eca.expired": gettext_noop(
         "foreign %(credential)s credential: ECA expired on %(day)s (valid %(years)s years); not counted"),
-    "spouse.missing": gettext_noop(
+    "marital.no_spouse_details": gettext_noop(
         "marital status is %(status)s but no spouse details are recorded; scored as without a spouse"),
-    "spouse.ignored": gettext_noop("spouse details ignored: marital status is %(status)s"),
+    "marital.spouse_ignored": gettext_noop("spouse details ignored: marital status is %(status)s"),
     # What would raise the score, and dated changes ahead
     "what_if.second_credential": gettext_noop(
         "a second post-secondary credential (one year or longer, with ECA)"),
@@ -249,7 +249,7 @@ def joined(parts: Sequence[Reason]) -> Reason:
     return self
 
 
-def spouse(reason: Reason) -> Reason:
+def about_spouse(reason: Reason) -> Reason:
     """A sentence about the spouse ("spouse: " before it)."""
     return Reason(SPOUSE, text=reason)
 
@@ -305,5 +305,5 @@ def reasons_in(value: object) -> list[Reason]:
 
 __all__ = [
     "DATES", "JOINED", "NESTED", "NUMBERS", "SPOUSE", "TEMPLATES", "Reason", "joined", "parse", "pattern",
-    "reasons_in", "spouse",
+    "reasons_in", "about_spouse",
 ]

@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # compilemessages walks every locale/ folder under here: skip the venv's packages (their catalogs ship compiled).
 MESSAGES_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=node_modules
 
-.PHONY: venv install install-dev demo test lint bench load drills messages audit prod
+.PHONY: venv install install-dev demo test lint bench load capacity drills messages audit prod
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -65,6 +65,12 @@ load: install-dev
 	BIN=$(BIN) ops/load.sh
 
 # Fault drills (ops/tests/test_drills.py): kill workers, stop Redis and SMTP, drop the database
+# Capacity, not latency: gunicorn with WEB_CONCURRENCY workers (the README's 3 here), locust without
+# waits stepping users up until p95 > 250 ms or an error, for the floor and the consultants' mix
+# (ops/capacity.py). GUNICORN_ARGS tries other worker classes, e.g. "--worker-class gthread --threads 4".
+capacity: install-dev
+	BIN=$(BIN) ops/capacity.sh
+
 # connection; each prints what it did and what it found. They also run as part of `make test`.
 drills: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

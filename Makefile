@@ -24,6 +24,7 @@ install-dev: $(BIN)/python
 demo: export IRCC_ROUNDS_URL :=
 demo: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_periodic_tasks
 	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 $(MESSAGES_IGNORE); \
 	else echo "WARNING: msgfmt (GNU gettext) is not installed: the French interface is not compiled and every page stays in English. Install it (apt-get install gettext) and run make demo again." >&2; fi
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -64,13 +65,13 @@ bench: install-dev
 load: install-dev
 	BIN=$(BIN) ops/load.sh
 
-# Fault drills (ops/tests/test_drills.py): kill workers, stop Redis and SMTP, drop the database
 # Capacity, not latency: gunicorn with WEB_CONCURRENCY workers (the README's 3 here), locust without
 # waits stepping users up until p95 > 250 ms or an error, for the floor and the consultants' mix
 # (ops/capacity.py). GUNICORN_ARGS tries other worker classes, e.g. "--worker-class gthread --threads 4".
 capacity: install-dev
 	BIN=$(BIN) ops/capacity.sh
 
+# Fault drills (ops/tests/test_drills.py): kill workers, stop Redis and SMTP, drop the database
 # connection; each prints what it did and what it found. They also run as part of `make test`.
 drills: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \

@@ -238,6 +238,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every task has a time limit: its own in its decorator, else these. The soft limit raises
+# SoftTimeLimitExceeded in the task (its transaction rolls back); the hard one kills the worker child.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
 # The queue this deployment publishes to and its workers read: deployments sharing one Redis
 # (staging beside production, each test's workers) keep their tasks apart.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")

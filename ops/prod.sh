@@ -28,6 +28,8 @@ case "$DATABASE_URL" in
     createdb -h 127.0.0.1 -U postgres "${DATABASE_URL##*/}" 2>/dev/null || true ;;
 esac
 python manage.py migrate --noinput -v0
+# Beat's schedule (ops/periodic.py), at every deployment: idempotent, touches only its own rows.
+python manage.py setup_periodic_tasks
 if command -v msgfmt >/dev/null 2>&1; then
   python manage.py compilemessages -v0 --ignore="$BIN" --ignore=staticfiles --ignore=node_modules
 fi

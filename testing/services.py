@@ -157,7 +157,7 @@ def screenshot(page, name: str) -> Path:
 
 
 def ensure_reference_data() -> None:
-    """NOC codes, categories, default checklist types and beat schedules, as the migrations load them.
+    """NOC codes, categories, default checklist types (as the migrations load them) and beat's schedule.
 
     A transactional test (live server, real worker) flushes every table when it ends,
     migration data included; the next test that needs the database reloads it here.
@@ -181,6 +181,6 @@ def ensure_reference_data() -> None:
     if not ChecklistItemType.objects.filter(firm=None).exists():
         importlib.import_module("invitations.migrations.0002_default_checklist_types").create(apps, None)
     if not PeriodicTask.objects.exists():
-        nightly = importlib.import_module("eligibility.migrations.0003_nightly_refresh_schedule")
-        nightly.create_schedule(apps, None)
-        importlib.import_module("invitations.migrations.0003_periodic_tasks").create(apps, None)
+        from ops.periodic import setup_periodic_tasks
+
+        setup_periodic_tasks()  # as every deployment does (ops/prod.sh)

@@ -39,7 +39,7 @@ class _Apps:
 
 
 def ensure_reference_data() -> None:
-    """NOC codes, categories and the nightly schedule, as the migrations load them.
+    """NOC codes, categories (as the migrations load them) and beat's schedule (ops/periodic.py).
 
     A transactional test of another module (live server, real worker) without serialized
     rollback flushes every table when it ends, migration data included; reload what is gone.
@@ -56,8 +56,9 @@ def ensure_reference_data() -> None:
     if not Category.objects.exists():
         seed_categories(Category, Noc)
     if not PeriodicTask.objects.filter(task="eligibility.tasks.nightly_refresh").exists():
-        importlib.import_module("eligibility.migrations.0003_nightly_refresh_schedule").create_schedule(
-            _Apps(), None)
+        from ops.periodic import setup_periodic_tasks
+
+        setup_periodic_tasks()
 
 
 def all_category_rules() -> list[F.CategoryRule]:

@@ -4,7 +4,7 @@ Production settings (DEBUG=false, a SECRET_KEY of its own) over plain HTTP on lo
 (SECURE_SSL=false), against the test database, the machine's Redis on a queue of the test's own
 and a real SMTP server. A draws staff user logs in over HTTP and records a round in the admin;
 the consultant's digest arrives by SMTP. Beat, not the test, queues the reminder scan: the scan's
-periodic task is set to every 2 seconds (its migration says 5 minutes) and the other periodic
+periodic task is set to every 2 seconds (ops/periodic.py says 5 minutes) and the other periodic
 tasks are disabled, so only the scan's emails can arrive; the due reminder goes out once and stays
 sent once over the scans that follow.
 """

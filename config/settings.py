@@ -265,6 +265,10 @@ CACHES = {
 IRCC_PUBLISHED_FEED_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 IRCC_ROUNDS_URL = env.str("IRCC_ROUNDS_URL", default=IRCC_PUBLISHED_FEED_URL)
 IRCC_ROUNDS_EVERY_MINUTES = env.int("IRCC_ROUNDS_EVERY_MINUTES", default=30)
+# Client portal sign-in links (portal.tokens): django-sesame tokens, valid 30 minutes and used once
+# (signing in changes the portal user's last login, which every token signs).
+SESAME_MAX_AGE = 30 * 60
+SESAME_ONE_TIME = True
 # How long the dashboard keeps a firm's totals in the cache (dashboard/selectors.py); an edit shows
 # at once (the key names the firm's data version), bulk writes within this. 0 turns it off.
 DASHBOARD_CACHE_SECONDS = 60

@@ -16,6 +16,8 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("ping/", ops_views.ping, name="ping"),
+    path("portal/", include("portal.urls")),  # the client portal: client sessions only (portal.access)
+    path("clients/<int:pk>/portal/", include("portal.staff_urls")),  # invite, revoke (staff)
     # The EN/FR switcher in the navbar: Django's set_language, also kept on the user's membership.
     path("i18n/setlang/", clients_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

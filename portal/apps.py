@@ -8,3 +8,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
     verbose_name = _("Client portal")
+
+    def ready(self) -> None:
+        from clients.panels import register_client_panel
+        from portal import access, history, signals  # noqa: F401 - receivers and the audit registration
+        from portal.panels import client_panel_context
+
+        register_client_panel("portal/_client_panel.html", context=client_panel_context, order=15)

@@ -141,6 +141,13 @@ MATRIX: dict[str, Row] = {
     "eligibility:alerts": Row(_url("eligibility:alerts"),
                               get="200 200 200 200 302 200",
                               post="405 405 405 405 302 405"),
+    # The client portal's staff side (the client page's panel): any member invites and revokes.
+    "portal_staff:invite": Row(_url("portal_staff:invite", "client"),
+                               get="405 405 405 404 302 404",
+                               post="302 302 302 404 302 404"),
+    "portal_staff:revoke": Row(_url("portal_staff:revoke", "client"),
+                               get="405 405 405 404 302 404",
+                               post="302 302 302 404 302 404"),
     "eligibility:dismiss_alert": Row(_url("eligibility:dismiss_alert", "alert"),
                                      get="405 405 405 405 302 405",
                                      post="302 302 302 404 302 404"),
@@ -173,6 +180,54 @@ ADMIN_MATRIX: dict[str, Row] = {
 }
 
 
+# The client portal (portal/, under /portal/): a client session's own pages. Its roles: the world's
+# client signed in to the portal, another client of the same firm signed in (any object of the
+# first client must be a 404 to them), a member of the client's own firm (staff never see the
+# portal: 404), the other firm's owner (404), an anonymous visitor (the "ask for a link" page).
+PORTAL_ROLES = ("client", "same_firm_client", "firm_staff", "other_firm", "anonymous")
+
+
+@dataclass(frozen=True)
+class PortalRow(Row):
+    def expected(self, method: str) -> dict[str, int]:
+        return dict(zip(PORTAL_ROLES, map(int, getattr(self, method).split()), strict=True))
+
+
+# Columns: client same_firm_client firm_staff other_firm anonymous (PORTAL_ROLES).
+PORTAL_MATRIX: dict[str, PortalRow] = {
+    # Each client's own home page: the same_firm_client sees theirs (never the client's name).
+    "portal:home": PortalRow(_url("portal:home"),
+                             get="200 200 404 404 302",
+                             post="405 405 404 404 302"),
+    # Ask for a link: a signed-in client goes home; an empty POST is a field message.
+    "portal:ask_link": PortalRow(_url("portal:ask_link"),
+                                 get="302 302 404 404 200",
+                                 post="302 302 404 404 400"),
+    # A link without its token: the page that offers a new link (410), for everyone but staff.
+    "portal:sign_in": PortalRow(lambda w: reverse("portal:sign_in", args=[w.client.pk]),
+                                get="410 410 404 404 410",
+                                post="410 410 404 404 410"),
+    "portal:sign_out": PortalRow(_url("portal:sign_out"),
+                                 get="405 405 404 404 405",
+                                 post="302 302 404 404 302"),
+}
+
+
+def portal_login_as(django_client, world: World, role: str) -> None:
+    """Put the test client in the portal role's session (client sessions by a real sign-in link)."""
+    from portal.testing import sign_in
+
+    django_client.logout()
+    if role == "client":
+        sign_in(django_client, world.client)
+    elif role == "same_firm_client":
+        sign_in(django_client, world.same_firm_client)
+    elif role == "firm_staff":
+        django_client.force_login(world.users["owner"])
+    elif role == "other_firm":
+        django_client.force_login(world.users["other_firm"])
+
+
 def resolver_names(patterns=None, namespace: str = "") -> set[str]:
     """Every named URL of the project as "namespace:name" (nested namespaces joined)."""
     names: set[str] = set()
@@ -195,15 +250,17 @@ def project_views() -> set[str]:
 
 def test_every_view_has_a_row_in_the_matrix():
     views = project_views()
-    missing, stale = views - MATRIX.keys(), MATRIX.keys() - views
+    rows = MATRIX.keys() | PORTAL_MATRIX.keys()
+    missing, stale = views - rows, rows - views
     assert not missing, f"views without a row in tests/test_role_matrix.py MATRIX: {sorted(missing)}"
     assert not stale, f"rows for views that no longer exist: {sorted(stale)}"
     assert set(ADMIN_MATRIX) <= resolver_names()
 
 
 def test_the_matrix_size():
-    """The size quoted in the report: 25 views + 7 admin pages, 6 roles, GET and POST."""
-    assert len(MATRIX) + len(ADMIN_MATRIX) == len(project_views()) + 7
+    """The size quoted in the report: staff views + 7 admin pages, 6 roles, GET and POST; portal
+    views, 5 roles."""
+    assert len(MATRIX) + len(PORTAL_MATRIX) + len(ADMIN_MATRIX) == len(project_views()) + 7
     assert len(ROLES) == 6
 
 
@@ -259,3 +316,57 @@ def test_another_firms_objects_are_404_for_every_role(client, world, name):
         client.force_login(member(other_firm, role))
         status = client.get(row.url(world)).status_code
         assert status == 404 or status == row.expected("get")[role] == 403, f"{role}: {status}"
+
+
+PORTAL_CASES = [pytest.param(name, role, id=f"{name}-{role}")
+                for name in PORTAL_MATRIX for role in PORTAL_ROLES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role"), PORTAL_CASES)
+def test_portal_role_against_view(client, world, name, role):
+    """Every portal view against the client, another client of the same firm, staff of the firm and
+    of another firm, and an anonymous visitor: only the client's own session sees the client."""
+    row = PORTAL_MATRIX[name]
+    url = row.url(world)
+    portal_login_as(client, world, role)
+    got = {"get": client.get(url).status_code}
+    portal_login_as(client, world, role)  # a GET may not end the session; sign in again all the same
+    before = table_counts()
+    post = client.post(url, row.post_data(world) if row.post_data else {})
+    after = table_counts()
+    got["post"] = post.status_code
+    assert got == {"get": row.expected("get")[role], "post": row.expected("post")[role]}, f"{role} on {url}"
+    portal_login_as(client, world, role)
+    get = client.get(url)
+    if role != "client":
+        assert SECRET not in _body(get), f"{role} saw the client on {url}"
+    if get.status_code == 302 and role == "anonymous":
+        assert get["Location"].startswith(reverse("portal:ask_link")), get["Location"]
+    if post.status_code >= 400:
+        assert after == before, f"a refused POST by {role} to {url} changed rows"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ALL_ROWS))
+def test_a_client_session_is_refused_on_every_staff_view(client, world, name):
+    """A client signed in to the portal is an anonymous visitor to every staff page and the admin:
+    the same answer as anonymous (the login page), never the client's data or a change."""
+    from portal.testing import sign_in
+
+    row = ALL_ROWS[name]
+    url = row.url(world)
+    sign_in(client, world.client)
+    with mock.patch("eligibility.views.report_pdf_bytes", return_value=b"%PDF-1.7 stub"):
+        get = client.get(url)
+        before = table_counts()
+        post = client.post(url, row.post_data(world) if row.post_data else {})
+        after = table_counts()
+    assert (get.status_code, post.status_code) == (row.expected("get")["anonymous"],
+                                                   row.expected("post")["anonymous"]), url
+    for response in (get, post):
+        assert response.status_code in (302, 404, 405), url
+        if response.status_code == 302:
+            assert "login/?next=" in response["Location"], response["Location"]
+        assert SECRET not in _body(response)
+    assert after == before, f"a client session's POST to {url} changed rows"

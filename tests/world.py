@@ -32,6 +32,7 @@ from eligibility.models import Alert, Report
 from eligibility.services import generate_report
 from invitations import services as invitation_services
 from invitations.models import ChecklistItem, ChecklistItemType, Invitation
+from portal.testing import grant_access as grant_portal_access
 
 SECRET = "Zyxwvutsecret"
 ROLES = ("owner", "consultant", "assistant", "staff", "anonymous", "other_firm")
@@ -49,6 +50,8 @@ class World:
     alert: Alert
     draw: Draw
     extra: dict = field(default_factory=dict)
+    # Another client of the same firm, with portal access like `client` (the portal's role matrix).
+    same_firm_client: Client | None = None
 
 
 def ensure_default_item_types() -> None:
@@ -85,11 +88,14 @@ def build_world(*, first_name: str = SECRET, last_name: str = "Reyes") -> World:
         firm=firm, client=client, consultant=consultant, kind=Alert.Kind.SCORE_CHANGE,
         key="world", data={"old": 480, "new": 470}, raised_on=timezone.localdate(),
     )
+    same_firm_client = ClientFactory(firm=firm, consultant=consultant, first_name="Sibyl", last_name="Reyes")
+    for portal_client in (client, same_firm_client):
+        grant_portal_access(portal_client)
     return World(
         users={"owner": owner, "consultant": consultant, "assistant": assistant, "staff": staff,
                "anonymous": None, "other_firm": other_owner},
         client=client, other_client=other_client, report=report, earlier_report=earlier,
-        invitation=invitation, item=item, alert=alert, draw=draw,
+        invitation=invitation, item=item, alert=alert, draw=draw, same_firm_client=same_firm_client,
     )
 
 

@@ -1,0 +1,43 @@
+"""A client's access to the portal: the one row that says whether, since when and how they sign in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+
+
+class PortalAccess(models.Model):
+    """A client allowed to sign in to the portal with an emailed link.
+
+    Sign-in links are django-sesame tokens, and django-sesame signs tokens for Django users, so
+    each access carries an auth user of its own (`user`): no usable password, no firm
+    membership, never logged in with Django's ``login()`` (a client session is a marker in the
+    session, portal.access), so it can never open a staff page. The token signs that user's
+    primary key, a hash of its (unusable, random) password and its ``last_login``: signing in
+    sets ``last_login`` (single use), and revoking replaces the password (every unused link dies).
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="portal_access",
+                                  verbose_name=_("client"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="portal_access", editable=False)
+    is_enabled = models.BooleanField(_("portal access"), default=True)
+    invited_at = models.DateTimeField(_("invited at"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("invited by"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("revoked by"))
+    last_signed_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
+    # Stored in each client session; revoking access bumps it, so every open session ends.
+    session_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("portal access")
+        verbose_name_plural = _("portal accesses")
+
+    def __str__(self) -> str:
+        return str(self.client)

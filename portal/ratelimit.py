@@ -1,0 +1,59 @@
+"""Counting requests for sign-in links in the cache (Redis in production and tests).
+
+Fixed windows: the first request of a key starts a window of WINDOW; each request adds one;
+past the limit the request is refused until the window ends. Counted per address (whatever
+its case, known or not: the answer must not tell them apart) and per IP address
+(audit.backends.client_address, the one reading of X-Forwarded-For). A cache that does not
+answer refuses: no link is sent while requests cannot be counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from audit.backends import client_address
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "portal:links"
+WINDOW = dt.timedelta(hours=1)
+PER_ADDRESS = 3
+PER_IP = 20
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed: no email address is written to Redis in clear.
+    return f"{NAMESPACE}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
+def _hit(key: str, limit: int) -> bool:
+    """Count one request on `key`; True while within `limit` for the current window."""
+    seconds = int(WINDOW.total_seconds())
+    if cache.add(key, 1, timeout=seconds):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.add(key, 1, timeout=seconds)
+        return True
+    return count <= limit
+
+
+def allow_link_request(request: HttpRequest, email: str) -> bool:
+    """Whether a link may be sent for `email` from this request's address; counts the request."""
+    try:
+        by_ip = _hit(_key("ip", client_address(request) or "unknown"), PER_IP)
+        by_address = _hit(_key("email", email.strip().lower()), PER_ADDRESS)
+    except Exception as exc:  # noqa: BLE001 - any cache failure: refuse rather than send uncounted
+        log.warning("sign-in link rate limit: cache unavailable (%s)", type(exc).__name__)
+        return False
+    return by_ip and by_address
+
+
+def window_minutes() -> int:
+    return int(WINDOW.total_seconds() // 60)

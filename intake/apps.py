@@ -8,3 +8,10 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "intake"
     verbose_name = _("Fact changes")
+
+    def ready(self) -> None:
+        from clients.panels import register_client_panel
+        from intake import history  # noqa: F401 - registers FactChange with the audit history
+        from intake.panels import changes_panel
+
+        register_client_panel("intake/_client_changes.html", context=changes_panel, order=30)

@@ -1,0 +1,108 @@
+"""The client's questionnaire: the staff profile forms (clients.forms), without the staff-only fields.
+
+No field rule is written here: dates, scores on the test's scale, NOC codes, the spouse
+section and the row caps are clients.forms' own. The questionnaire only leaves out what is
+the firm's to decide (consultant, file status, Express Entry profile, notes) and, for a
+client who signs in, the email address they sign in with.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from clients.forms import ClientProfileForms
+from clients.models import Client
+from intake.models import RETURN_NOTE_MAX_LENGTH
+
+# What only the firm records; never a questionnaire field (a posted value is ignored).
+STAFF_ONLY_FIELDS = ("consultant", "status", "ee_profile_number", "ee_submitted_at", "notes")
+
+
+class LoadedRowField(forms.Field):
+    """A formset row's id, found among the client's rows the formset already read.
+
+    Django's own field for it (a ModelChoiceField) runs one query per row; the review page and the
+    questionnaire validate on GET, so this keeps their query count constant. An id that is not
+    one of this client's rows is refused as Django refuses it.
+    """
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid_choice": _("Select a valid choice. That choice is not one of the available choices.")
+    }
+
+    def __init__(self, rows: dict, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.rows = rows
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        obj = self.rows.get(str(getattr(value, "pk", value)))
+        if obj is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return obj
+
+    def has_changed(self, initial, data) -> bool:
+        return str(self.prepare_value(initial) or "") != str(self.prepare_value(data) or "")
+
+
+class QuestionnaireForms(ClientProfileForms):
+    """ClientProfileForms as the client fills it in: the same forms and formsets, fewer client fields.
+
+    `with_email`: the intake page asks for the email (required); a signed-in client's
+    address is their sign-in and is changed by the firm only.
+    """
+
+    def __init__(self, *, instance: Client | None = None, data=None, with_email: bool = False):
+        # No staff user: the consultant field is dropped below, so its choices are never read.
+        super().__init__(user=AnonymousUser(), instance=instance, data=data)
+        fields = self.client_form.fields
+        for name in STAFF_ONLY_FIELDS:
+            fields.pop(name, None)
+        if with_email:
+            fields["email"].required = True
+        else:
+            fields.pop("email", None)
+        for formset in self.formsets.values():
+            rows = {str(obj.pk): obj for obj in formset.get_queryset()}
+            for form in formset.forms:
+                if "id" in form.fields:
+                    form.fields["id"] = LoadedRowField(rows, initial=form.fields["id"].initial)
+
+    @property
+    def client_field_names(self) -> list[str]:
+        return list(self.client_form.fields)
+
+
+class ReturnForm(forms.Form):
+    """Returning a change to the client: the note is required (it is what the client reads)."""
+
+    note = forms.CharField(
+        label=_("Note to the client"),
+        max_length=RETURN_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say what to correct; the client reads it on the portal and by email."),
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError(_("Write a note saying what to correct."), code="required")
+        return note
+
+
+class AcceptForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class IntakeExtraForm(forms.Form):
+    """The intake page's own fields: the honeypot (a field people never see and bots fill in)."""
+
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))

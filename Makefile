@@ -8,7 +8,11 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # compilemessages walks every locale/ folder under here: skip the venv's packages (their catalogs ship compiled).
 MESSAGES_IGNORE := --ignore=$(VENV) --ignore=staticfiles --ignore=node_modules
 
-.PHONY: venv install install-dev demo test lint bench load capacity drills messages audit prod
+# The command index: `make demo`, `make test`, then run / worker / beat (development processes), check
+# (missing migrations, deployment checks), lint / fmt, test-engine (the rules engine, no database),
+# messages, audit, bench / load / capacity / drills, prod.
+.PHONY: venv install install-dev demo run worker beat check test test-engine lint fmt bench load capacity \
+	drills messages audit prod
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,10 +40,38 @@ demo: install
 prod: install
 	BIN=$(BIN) ops/prod.sh
 
+# CI (.ci/run) runs this: a model change without its migration fails first.
 test: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py compilemessages -v0 $(MESSAGES_IGNORE)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/python -m pytest -q
+
+# The rules engine's tests (eligibility/rules: pure Python, golden file included): no database, no Redis.
+test-engine: install-dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -q eligibility/tests/test_rules_*.py
+
+# Development processes, with the environment you set (.env.example): the web server on
+# http://127.0.0.1:8000, a Celery worker and beat (both need REDIS_URL; without it tasks run in-process).
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py setup_periodic_tasks
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+worker: install
+	$(BIN)/celery -A config worker -l INFO
+
+beat: install
+	$(BIN)/celery -A config beat -l INFO
+
+# No model change without its migration; `check --deploy` clean with a production environment
+# (yours when set, else an example one: HTTPS, a random key).
+check: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=false SECURE_SSL=$${SECURE_SSL:-true} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-itadesk.example} \
+	  SITE_URL=$${SITE_URL:-https://itadesk.example} \
+	  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # After changing user-facing strings: refresh locale/fr/LC_MESSAGES/django.po, translate its new or
 # fuzzy entries (config/tests/test_translations.py fails until every one is), then compile.
@@ -49,6 +81,11 @@ messages: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Fix what ruff can fix by itself. Not `ruff format`: the tree is not formatted by it, and
+# reformatting every file would bury real changes.
+fmt: install-dev
+	$(BIN)/ruff check --fix .
 
 # Security audit: known vulnerabilities of the pinned dependencies (needs PyPI's JSON API or
 # OSV; --strict fails rather than report "clean" when a package could not be checked), and

@@ -40,6 +40,16 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path_factory):
+    """Uploaded documents go to a folder of the test run (the local backend), never private-files/."""
+    if settings.STORAGES["documents"]["BACKEND"].endswith("FileSystemStorage"):
+        location = tmp_path_factory.getbasetemp() / "private-files"
+        settings.STORAGES = {**settings.STORAGES, "documents": {
+            **settings.STORAGES["documents"],
+            "OPTIONS": {**settings.STORAGES["documents"]["OPTIONS"], "location": location}}}
+
+
 @pytest.fixture
 def firm_factory(db):
     from clients.tests.factories import FirmFactory

@@ -199,9 +199,33 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files clients upload (documents/): private, never served statically; only documents.views read them
+# back, after checking the user. Local by default: PRIVATE_FILES_ROOT (git-ignored), outside
+# STATIC_ROOT and any served path. With DOCUMENTS_S3_BUCKET set, S3-compatible object storage through
+# django-storages, so several web servers share the files; the bucket must not be public (objects
+# are written without an ACL, so the bucket's own policy applies). Keys: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the host's role when empty.
+PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=BASE_DIR / "private-files")
+DOCUMENTS_S3_BUCKET = env.str("DOCUMENTS_S3_BUCKET", default="")
+DOCUMENTS_STORAGE = (
+    {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": DOCUMENTS_S3_BUCKET,
+        "location": env.str("DOCUMENTS_S3_PREFIX", default="documents"),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "file_overwrite": False,
+    }}
+    if DOCUMENTS_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": PRIVATE_FILES_ROOT, "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+    }}
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENTS_STORAGE,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -272,6 +296,13 @@ SESAME_ONE_TIME = True
 # How long the dashboard keeps a firm's totals in the cache (dashboard/selectors.py); an edit shows
 # at once (the key names the firm's data version), bulk writes within this. 0 turns it off.
 DASHBOARD_CACHE_SECONDS = 60
+# What a client may upload (documents/validation.py): per file, for all their files together, files
+# per request, and an image's width x height (a 48-megapixel phone photo passes; decoding it takes
+# about 150 MB for a moment).
+DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_MB", default=10) * 1024 * 1024
+DOCUMENTS_MAX_CLIENT_BYTES = env.int("DOCUMENTS_MAX_CLIENT_MB", default=200) * 1024 * 1024
+DOCUMENTS_MAX_FILES_PER_UPLOAD = 10
+DOCUMENTS_MAX_IMAGE_PIXELS = 50_000_000
 
 # --- Logging --------------------------------------------------------------------------------------
 # One handler, and every filter on it: email addresses and phone numbers masked in every record

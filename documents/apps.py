@@ -8,3 +8,10 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from clients.panels import register_client_panel
+        from documents import history, signals  # noqa: F401 - audit registration, file deletion
+        from documents.panels import client_panel_context
+
+        register_client_panel("documents/_client_panel.html", context=client_panel_context, order=25)

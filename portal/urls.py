@@ -1,6 +1,6 @@
 """Everything a client reaches, under /portal/ (namespace "portal"): see portal.access."""
 
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("sign-in/", views.ask_link, name="ask_link"),
     path("sign-in/<int:client_id>/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("documents/", include("documents.portal_urls")),
 ]

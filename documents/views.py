@@ -1,0 +1,59 @@
+"""A client's documents for the firm (/clients/<pk>/documents/): download, accept or return.
+
+The client is read through ``clients_for(user)`` (another firm's client is a 404), then the role
+(clients.permissions: VIEW_CLIENTS to download, EDIT_CLIENTS to review).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clients.permissions import EDIT_CLIENTS, VIEW_CLIENTS, require
+from clients.selectors import clients_for
+from documents import services
+from documents.forms import ReviewForm
+from documents.models import Document
+from documents.responses import attachment
+
+
+@login_required
+@require_safe
+def staff_download(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """A client's file for a member of their firm (any role that reads the client)."""
+    client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    require(request.user, VIEW_CLIENTS)
+    document = get_object_or_404(Document, client=client, pk=pk)
+    response = attachment(document)
+    services.record_download(document=document, by_user=request.user)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Accept or return (with a reason) a file waiting for review; the client is emailed once."""
+    client = get_object_or_404(clients_for(request.user), pk=client_pk)
+    require(request.user, EDIT_CLIENTS)
+    document = get_object_or_404(Document.objects.select_related("item", "reviewed_by"), client=client, pk=pk)
+    form = ReviewForm(request.POST or None, initial={"decision": request.GET.get("decision")})
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["decision"] == ReviewForm.ACCEPT
+        try:
+            services.review_document(document=document, by=request.user, accept=accept,
+                                     reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)  # a "reason" error lands on its field
+        else:
+            messages.success(request, (_("%(name)s accepted; the client is told by email.") if accept
+                                       else _("%(name)s returned; the client is told by email."))
+                             % {"name": document.original_name})
+            return redirect(reverse("clients:detail", args=[client.pk]) + "#documents")
+    return render(request, "documents/review.html", {"client": client, "document": document, "form": form},
+                  status=400 if request.method == "POST" else 200)

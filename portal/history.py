@@ -7,4 +7,4 @@ client's profile changes (audit.selectors), scoped through the access's client.
 from audit.history import audited
 from portal.models import PortalAccess
 
-audited(PortalAccess, excluded_fields=["session_version"])
+audited(PortalAccess)

@@ -33,7 +33,7 @@ class PortalAccess(models.Model):
                                    related_name="+", verbose_name=_("revoked by"))
     last_signed_in_at = models.DateTimeField(_("last signed in"), null=True, blank=True)
     # Stored in each client session; revoking access bumps it, so every open session ends.
-    session_version = models.PositiveIntegerField(default=1, editable=False)
+    session_version = models.PositiveIntegerField(_("session version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("portal access")

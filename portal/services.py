@@ -13,7 +13,6 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,13 +79,12 @@ def revoke(*, client: Client, by) -> PortalAccess | None:
         if access is None or not access.is_enabled:
             return access
         access.is_enabled, access.revoked_at, access.revoked_by = False, timezone.now(), by
-        access.session_version = F("session_version") + 1
+        access.session_version += 1  # the row is locked: no lost update
         access._history_user = by
         access.save(update_fields=["is_enabled", "revoked_at", "revoked_by", "session_version"])
         # A new random unusable password: the tokens signed over the old one no longer verify.
         access.user.set_unusable_password()
         access.user.save(update_fields=["password"])
-    access.refresh_from_db()
     return access
 
 

@@ -184,6 +184,13 @@ TEMPLATES: dict[str, str] = {
     "language.french_result": gettext_noop("French NCLC %(scores)s"),
 }
 
+# Codes that name a fact or an occupation list the verdict lacks: what a "cannot judge" badge shows.
+MISSING = frozenset({
+    "funds.not_recorded", "category.list_unknown", "category.military_offer", "category.military_service",
+    "category.job_without_noc", "category.program_unknown", "program.job_without_noc",
+    "program.offer_without_noc",
+})
+
 # Placeholders that hold a sentence of their own (parsed in turn); every other placeholder is one
 # value, never containing "; " (so a day's joined changes split right).
 NESTED = frozenset({"text", "what", "results", "label", "problem"})
@@ -304,6 +311,6 @@ def reasons_in(value: object) -> list[Reason]:
 
 
 __all__ = [
-    "DATES", "JOINED", "NESTED", "NUMBERS", "SPOUSE", "TEMPLATES", "Reason", "joined", "parse", "pattern",
-    "reasons_in", "about_spouse",
+    "DATES", "JOINED", "MISSING", "NESTED", "NUMBERS", "SPOUSE", "TEMPLATES", "Reason", "about_spouse",
+    "joined", "parse", "pattern", "reasons_in",
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from eligibility import i18n
 from eligibility.models import STATUS_LABELS
 from eligibility.rules import status as verdict
+from eligibility.rules.reasons import MISSING, parse
 
 register = template.Library()
 
@@ -27,13 +28,12 @@ CSS = {
     verdict.NOT_ELIGIBLE: "text-bg-secondary",
     verdict.CANNOT_JUDGE: "text-bg-warning",
 }
-# The engine's sentences that say what a "cannot judge" lacks (programs.py, categories.py).
-_MISSING_MARKS = ("cannot be judged", "not recorded")
 
 
 def missing_reasons(reasons: Sequence[str]) -> list[str]:
-    """The reasons that say what is missing for a verdict (all of them when none says so)."""
-    found = [r for r in reasons if any(m in r for m in _MISSING_MARKS)]
+    """The reasons that say what is missing for a verdict (by code, rules.reasons.MISSING; stored
+    sentences are read back into their code), else the first one."""
+    found = [r for r in reasons if getattr(parse(r), "code", None) in MISSING]
     return found or list(reasons[:1])
 
 

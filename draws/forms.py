@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from draws import importer
 from draws.models import Category, Draw, local_today
-from eligibility.reporting import in_force
+from eligibility.rules import categories_in_force as in_force
 
 PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
 MAX_UPLOAD_BYTES = importer.MAX_FEED_BYTES

@@ -25,56 +25,19 @@ from typing import Any
 from eligibility import rules
 from eligibility.rules import facts as F
 from eligibility.rules import status as verdict
-from eligibility.rules.dates import add_months, add_years
+from eligibility.rules.dates import add_years
 
 REPORT_VERSION = 1
 PROGRAMS = ("fsw", "cec", "fstp")
-LANGUAGE_TEST_VALID_YEARS = 2
-ECA_VALID_YEARS = 5
-PROFILE_VALID_MONTHS = 12
 EXPIRY_ALERT_DAYS = 30
-
-# Maximum points per CRS factor (MI s.10-30): (with spouse, without spouse).
-FACTOR_MAX: Mapping[str, tuple[int, int]] = {
-    "age": (100, 110),
-    "education": (140, 150),
-    "first_language": (128, 136),
-    "second_language": (22, 24),
-    "canadian_work": (70, 80),
-    "spouse_education": (10, 0),
-    "spouse_language": (20, 0),
-    "spouse_canadian_work": (10, 0),
-    "transfer_education": (50, 50),
-    "transfer_foreign_work": (50, 50),
-    "transfer_certificate": (50, 50),
-    "provincial_nomination": (600, 600),
-    "arranged_employment": (0, 0),  # removed on 2025-03-25; shown only when it scored
-    "canadian_education": (30, 30),
-    "french": (50, 50),
-    "sibling": (15, 15),
-}
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("core_human_capital", ("age", "education", "first_language", "second_language", "canadian_work")),
-    ("spouse_factors", ("spouse_education", "spouse_language", "spouse_canadian_work")),
-    ("skill_transferability", ("transfer_education", "transfer_foreign_work", "transfer_certificate")),
-    ("additional", ("provincial_nomination", "arranged_employment", "canadian_education", "french",
-                    "sibling")),
-)
-SECTION_MAX: Mapping[str, tuple[int, int]] = {
-    "core_human_capital": (460, 500),
-    "spouse_factors": (40, 0),
-    "skill_transferability": (100, 100),
-    "additional": (600, 600),
-}
 
 # IRCC's published pool distribution: the finest buckets (dd3 and dd9 are sub-totals, dd18 the total).
 DD_BUCKETS: tuple[tuple[str, int, int], ...] = (
-    ("dd1", 601, 1200), ("dd2", 501, 600),
+    ("dd1", 601, rules.CRS_MAX_TOTAL), ("dd2", 501, 600),
     ("dd4", 491, 500), ("dd5", 481, 490), ("dd6", 471, 480), ("dd7", 461, 470), ("dd8", 451, 460),
     ("dd10", 441, 450), ("dd11", 431, 440), ("dd12", 421, 430), ("dd13", 411, 420), ("dd14", 401, 410),
     ("dd15", 351, 400), ("dd16", 301, 350), ("dd17", 0, 300),
 )
-DRAW_PROGRAM_TYPES = ("cec", "fsw", "fstp")
 
 
 @dataclass(frozen=True)
@@ -219,12 +182,6 @@ def facts_known_on(facts: F.Facts, day: date) -> F.Facts:
 # ---------------------------------------------------------------------------- categories by date
 
 
-def in_force(categories: Sequence[F.CategoryRule], day: date) -> list[F.CategoryRule]:
-    """The category periods that apply on `day`."""
-    return [c for c in categories
-            if c.effective_from <= day and (c.effective_to is None or day <= c.effective_to)]
-
-
 class _Assessor:
     """assess() with a cache per date, and categories chosen by date from every period."""
 
@@ -237,7 +194,8 @@ class _Assessor:
         key = (day, known_on)
         if key not in self._cache:
             facts = facts_known_on(self.facts, day) if known_on else self.facts
-            self._cache[key] = rules.assess(facts, as_of=day, categories=in_force(self.categories, day))
+            categories = rules.categories_in_force(self.categories, day)
+            self._cache[key] = rules.assess(facts, as_of=day, categories=categories)
         return self._cache[key]
 
 
@@ -258,7 +216,7 @@ def build_report(facts: F.Facts, *, as_of: date, categories: Sequence[F.Category
     assess = _Assessor(facts, categories)
     assessment = assess(as_of)
     data = assessment.to_dict()
-    now_in_force = in_force(categories, as_of)
+    now_in_force = rules.categories_in_force(categories, as_of)
     names = {c.slug: c.name for c in categories}
     draws = sorted(draws, key=lambda d: (d.drawn_on, d.round_number))
     horizon = as_of + timedelta(days=horizon_days)
@@ -269,7 +227,7 @@ def build_report(facts: F.Facts, *, as_of: date, categories: Sequence[F.Category
         "as_of": as_of.isoformat(),
         "rules": data["crs"]["rules"],
         "assessment": data,
-        "breakdown": crs_breakdown(data, with_spouse=scored_with_spouse(facts)),
+        "breakdown": crs_breakdown(data, with_spouse=rules.spouse_is_scored(facts)),
         "programs": _programs(assessment, data),
         "categories": _categories(assess, assessment, as_of=as_of, horizon=horizon,
                                   periods=now_in_force, names=names, titles=occupation_titles or {}),
@@ -287,33 +245,26 @@ def build_report(facts: F.Facts, *, as_of: date, categories: Sequence[F.Category
     return report
 
 
-def scored_with_spouse(facts: F.Facts) -> bool:
-    """True when the with-spouse columns apply: married or common-law, the spouse accompanying
-    and not a Canadian citizen or permanent resident."""
-    s = facts.spouse
-    return (facts.marital_status in ("married", "common_law") and s is not None and s.accompanying
-            and not s.canadian_citizen_or_pr)
-
-
 def crs_breakdown(data: Mapping[str, Any], *, with_spouse: bool) -> list[dict[str, Any]]:
-    """The CRS parts and factors with their maximum and whether each is at it (room = max - points)."""
+    """The CRS parts and factors with their maximum under the score's rule set and whether each
+    is at it (room = max - points)."""
     crs = data["crs"]
     details = crs["details"]
-    col = 0 if with_spouse else 1
+    maxima = rules.crs_maxima(crs["rules"], with_spouse=with_spouse)
     sections = []
-    for section, factors in SECTIONS:
+    for section, factors in rules.CRS_SECTIONS:
         if section == "spouse_factors" and not with_spouse:
             continue
         rows = []
         for factor in factors:
             points = details.get(factor, 0)
-            maximum = FACTOR_MAX[factor][col]
+            maximum = maxima.factors[factor]
             if maximum == 0 and points == 0:
                 continue
             maximum = max(maximum, points)
             rows.append({"factor": factor, "points": points, "max": maximum,
                          "at_max": points >= maximum, "room": maximum - points})
-        section_max = SECTION_MAX[section][col]
+        section_max = maxima.sections[section]
         sections.append({"section": section, "points": crs[section], "max": section_max,
                          "at_max": crs[section] >= section_max, "factors": rows})
     return sections
@@ -385,26 +336,9 @@ def _category_eligible(data: Mapping[str, Any], slug: str) -> bool:
 # ---------------------------------------------------------------------------- draws
 
 
-def eligible_types(data: Mapping[str, Any], *, provincial_nomination: bool) -> list[str]:
-    """The round types an assessment is open to: "general", programs, "pnp", "category:<slug>"."""
-    programs = [p for p in DRAW_PROGRAM_TYPES if data["programs"][p]["eligible"]]
-    types = []
-    if programs:
-        types.append("general")
-        types.extend(programs)
-        if provincial_nomination:
-            types.append("pnp")
-        types.extend(f"category:{c['slug']}" for c in data["categories"] if c["eligible"])
-    return types
-
-
 def draw_key(draw: DrawRecord) -> str | None:
     """The type key of a round ("category:<slug>" for category rounds), None when unknown."""
-    if draw.type == "category":
-        return f"category:{draw.category_slug}" if draw.category_slug else None
-    if draw.type in ("general", "pnp", *DRAW_PROGRAM_TYPES):
-        return draw.type
-    return None
+    return rules.round_type_key(draw.type, draw.category_slug)
 
 
 def _backtest(assess: _Assessor, data: Mapping[str, Any], *, as_of: date, draws: Sequence[DrawRecord],
@@ -417,7 +351,8 @@ def _backtest(assess: _Assessor, data: Mapping[str, Any], *, as_of: date, draws:
         key = draw_key(d)
         then = assess(d.drawn_on, known_on=True)
         then_data = then.to_dict()
-        open_types = eligible_types(then_data, provincial_nomination=assess.facts.provincial_nomination)
+        nominated = assess.facts.provincial_nomination
+        open_types = rules.open_round_types(then_data, provincial_nomination=nominated)
         is_open = key is not None and key in open_types
         score = then_data["crs"]["total"]
         rounds.append({
@@ -426,7 +361,7 @@ def _backtest(assess: _Assessor, data: Mapping[str, Any], *, as_of: date, draws:
             "margin": score - d.lowest_crs,
         })
     open_rounds = [r for r in rounds if r["open"]]
-    types_now = eligible_types(data, provincial_nomination=assess.facts.provincial_nomination)
+    types_now = rules.open_round_types(data, provincial_nomination=assess.facts.provincial_nomination)
     total = data["crs"]["total"]
     gaps = []
     for key in types_now:
@@ -585,14 +520,13 @@ def document_expiries(facts: F.Facts, *, as_of: date) -> list[dict[str, Any]]:
     for whose, person in people:
         for t in person.language_tests:
             if t.taken_on <= as_of:
-                add("language_test", whose, t.test, t.taken_on,
-                    add_years(t.taken_on, LANGUAGE_TEST_VALID_YEARS))
+                add("language_test", whose, t.test, t.taken_on, rules.language_test_expires_on(t.taken_on))
         for c in person.education:
             if c.eca_on is not None and not c.canadian and c.eca_on <= as_of:
-                add("eca", whose, c.level, c.eca_on, add_years(c.eca_on, ECA_VALID_YEARS))
+                add("eca", whose, c.level, c.eca_on, rules.eca_expires_on(c.eca_on))
     if facts.profile_submitted_on is not None:
         add("ee_profile", "client", "", facts.profile_submitted_on,
-            add_months(facts.profile_submitted_on, PROFILE_VALID_MONTHS))
+            rules.profile_expires_on(facts.profile_submitted_on))
     docs.sort(key=lambda d: d["expires_on"])
     return docs
 
@@ -603,7 +537,7 @@ def warnings(facts: F.Facts, data: Mapping[str, Any], documents: Sequence[Mappin
     (the engine names expired documents and credentials without an ECA)."""
     out: list[dict[str, Any]] = []
     valid_tests = [t for t in facts.language_tests
-                   if t.taken_on <= as_of < add_years(t.taken_on, LANGUAGE_TEST_VALID_YEARS)]
+                   if t.taken_on <= as_of < rules.language_test_expires_on(t.taken_on)]
     if not facts.language_tests:
         out.append({"code": "no_language_test"})
     elif not valid_tests:
@@ -651,7 +585,7 @@ def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, An
         if o != n:
             factors.append({"factor": key, "old": o, "new": n, "delta": n - o})
     parts = []
-    for key, _factors in SECTIONS:
+    for key, _factors in rules.CRS_SECTIONS:
         o, n = old_crs.get(key, 0), new_crs.get(key, 0)
         if o != n:
             parts.append({"part": key, "old": o, "new": n, "delta": n - o})
@@ -697,7 +631,7 @@ def _reasons_diff(old: Sequence[str], new: Sequence[str]) -> dict[str, list[str]
 
 
 def _factor_order(key: str) -> int:
-    order = [f for _s, fs in SECTIONS for f in fs]
+    order = [f for _s, fs in rules.CRS_SECTIONS for f in fs]
     return order.index(key) if key in order else len(order)
 
 

@@ -16,7 +16,7 @@ from eligibility import reporting, rules
 from eligibility.models import Alert, ClientAssessment, Report
 from eligibility.rules import facts as F
 from eligibility.rules import status as verdict
-from eligibility.rules.dates import add_months, add_years
+from eligibility.rules.dates import add_years
 
 
 def category_rules(*, as_of: date | None = None) -> list[F.CategoryRule]:
@@ -348,14 +348,14 @@ def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_o
 
     latest: dict[tuple[int, bool, str], dict] = {}
     tests = LanguageTest.objects.filter(
-        client_id__in=client_ids, taken_on__gt=add_years(as_of, -reporting.LANGUAGE_TEST_VALID_YEARS),
+        client_id__in=client_ids, taken_on__gt=add_years(as_of, -rules.LANGUAGE_TEST_VALID_YEARS),
         taken_on__lte=as_of,
     ).order_by("taken_on", "id").values("id", "client_id", "of_spouse", "test", "taken_on")
     for t in tests:
         language = "fr" if t["test"] in F.FRENCH_TESTS else "en"
         latest[(t["client_id"], t["of_spouse"], language)] = t
     for t in latest.values():
-        expires_on = add_years(t["taken_on"], reporting.LANGUAGE_TEST_VALID_YEARS)
+        expires_on = rules.language_test_expires_on(t["taken_on"])
         if as_of <= expires_on <= soon and t["client_id"] in owners:
             document = "spouse_language_test" if t["of_spouse"] else "language_test"
             alerts.append(alert(t["client_id"], f"{document}:{t['id']}:{expires_on.isoformat()}",
@@ -363,11 +363,11 @@ def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_o
                                  "expires_on": expires_on.isoformat()}))
     ecas = Education.objects.filter(
         client_id__in=client_ids, is_canadian=False,
-        eca_on__gte=add_years(as_of, -reporting.ECA_VALID_YEARS),
-        eca_on__lte=add_years(soon, -reporting.ECA_VALID_YEARS),
+        eca_on__gte=add_years(as_of, -rules.ECA_VALID_YEARS),
+        eca_on__lte=add_years(soon, -rules.ECA_VALID_YEARS),
     ).values("id", "client_id", "of_spouse", "level", "eca_on")
     for e in ecas:
-        expires_on = add_years(e["eca_on"], reporting.ECA_VALID_YEARS)
+        expires_on = rules.eca_expires_on(e["eca_on"])
         if as_of <= expires_on <= soon and e["client_id"] in owners:
             alerts.append(alert(e["client_id"], f"eca:{e['id']}:{expires_on.isoformat()}",
                                 {"document": "eca", "level": e["level"], "of_spouse": e["of_spouse"],
@@ -376,7 +376,7 @@ def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_o
         submitted_at = owner["ee_submitted_at"]
         if submitted_at is None:
             continue
-        expires_on = add_months(timezone.localdate(submitted_at), reporting.PROFILE_VALID_MONTHS)
+        expires_on = rules.profile_expires_on(timezone.localdate(submitted_at))
         if as_of <= expires_on <= soon:
             alerts.append(alert(client_id, f"ee_profile:{expires_on.isoformat()}",
                                 {"document": "ee_profile", "expires_on": expires_on.isoformat()}))

@@ -20,7 +20,7 @@ program once. Every result is checked against eligibility/tests/data/assess_gold
 """
 
 from .assess import Assessment, assess, assess_json, facts_from_json
-from .categories import CategoryResult, category_results
+from .categories import CategoryResult, categories_in_force, category_results, in_force
 from .clb import clb_for, levels
 from .crs import (
     CrsProfile,
@@ -39,6 +39,7 @@ from .facts import (
     FRENCH_TESTS,
     LANGUAGE_TESTS,
     MARITAL_STATUSES,
+    PARTNERED_STATUSES,
     CategoryRule,
     Certificate,
     Credential,
@@ -47,14 +48,45 @@ from .facts import (
     JobOffer,
     LanguageTest,
     Spouse,
+    spouse_is_scored,
+    spouse_status,
 )
-from .programs import ProgramResult, ProgramResults, cec, fstp, fsw, program_results
+from .maxima import CRS_MAX_TOTAL, CRS_SECTIONS, CrsMaxima, crs_maxima
+from .programs import FSW_PASS_MARK, ProgramResult, ProgramResults, cec, fstp, fsw, program_results
+from .rounds import PROGRAM_ROUND_TYPES, open_round_types, round_type_key
 from .spec import SpecError, as_of_from_json
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE, STATUSES
 from .tables import RuleSet, rule_set_for
+from .validity import (
+    ECA_VALID_YEARS,
+    LANGUAGE_TEST_VALID_YEARS,
+    PROFILE_VALID_MONTHS,
+    eca_expires_on,
+    language_test_expires_on,
+    profile_expires_on,
+)
 from .whatif import ScoreChange, WhatIf, score_changes_ahead, what_if
 
 __all__ = [
+    "CRS_MAX_TOTAL",
+    "CRS_SECTIONS",
+    "CrsMaxima",
+    "crs_maxima",
+    "FSW_PASS_MARK",
+    "PROGRAM_ROUND_TYPES",
+    "open_round_types",
+    "round_type_key",
+    "ECA_VALID_YEARS",
+    "LANGUAGE_TEST_VALID_YEARS",
+    "PROFILE_VALID_MONTHS",
+    "eca_expires_on",
+    "language_test_expires_on",
+    "profile_expires_on",
+    "PARTNERED_STATUSES",
+    "spouse_is_scored",
+    "spouse_status",
+    "categories_in_force",
+    "in_force",
     "ABILITIES",
     "CANNOT_JUDGE",
     "ELIGIBLE",

@@ -11,7 +11,6 @@ from . import spec as S
 from .categories import CategoryResult, category_results
 from .clb import clb_for
 from .crs import CrsResult, crs_score
-from .dates import add_years
 from .derive import Derived, derive_scored
 from .facts import (
     ABILITIES,
@@ -31,6 +30,7 @@ from .programs import ProgramResults, program_results
 from .spec import SpecError
 from .status import CANNOT_JUDGE
 from .unchecked import unchecked
+from .validity import profile_expires_on
 
 PROVINCES = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
 
@@ -83,7 +83,7 @@ def assess(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = ()
             if w not in warnings:
                 warnings.append(w)
     if facts.profile_submitted_on is not None:
-        expiry = add_years(facts.profile_submitted_on, 1)
+        expiry = profile_expires_on(facts.profile_submitted_on)
         if as_of >= expiry:
             warnings.append(
                 f"the Express Entry profile submitted on "

@@ -30,10 +30,10 @@ the longest continuous span under the 2023-2025 rule, all work in the window oth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from .derive import Derived, derive
 from .facts import ABILITIES, CategoryRule, Facts, Job
@@ -99,10 +99,29 @@ def occupation_list_known(rule: CategoryRule) -> bool:
     return bool(rule.nocs)
 
 
-def in_force(rule: CategoryRule, as_of: date) -> bool:
-    return rule.effective_from <= as_of and (
-        rule.effective_to is None or as_of <= rule.effective_to
+class Period(Protocol):
+    """Anything in force for a period: a CategoryRule, a draws.Category row."""
+
+    @property
+    def effective_from(self) -> date: ...
+    @property
+    def effective_to(self) -> date | None: ...
+
+
+def in_force(period: Period, as_of: date) -> bool:
+    """Whether a category (period) applies on as_of: effective_from <= as_of <= effective_to,
+    or open-ended."""
+    return period.effective_from <= as_of and (
+        period.effective_to is None or as_of <= period.effective_to
     )
+
+
+P = TypeVar("P", bound=Period)
+
+
+def categories_in_force(periods: Iterable[P], as_of: date) -> list[P]:
+    """The category periods that apply on as_of, in their order."""
+    return [p for p in periods if in_force(p, as_of)]
 
 
 # CategoryResult is built without its frozen __init__ in the hot path (unchecked.py).
@@ -395,7 +414,7 @@ def _results(rules: tuple[CategoryRule, ...], work: _Work, as_of: date) -> list[
     shared = _SHARED
     out = []
     for r in rules:
-        if as_of < r.effective_from or (r.effective_to is not None and as_of > r.effective_to):
+        if not in_force(r, as_of):
             continue
         applied = r.experience_rule
         if applied in OCCUPATION_RULES:

@@ -26,7 +26,6 @@ from .facts import ABILITIES, ENGLISH_TESTS, FRENCH_TESTS, LanguageTest
 
 TEF_NEW_SCALE_FROM = date(2023, 12, 11)  # UNCONFIRMED switchover ("December 2023")
 PTE_CORE_ACCEPTED_FROM = date(2024, 1, 30)
-TEST_VALIDITY_YEARS = 2
 
 # (clb, (listening min, max), (reading min, max), (writing min, max), (speaking min, max))
 Row = tuple[int, tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]

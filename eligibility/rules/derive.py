@@ -30,7 +30,6 @@ from typing import Any
 from .clb import (
     PTE_CORE_ACCEPTED_FROM,
     TEF_NEW_SCALE_FROM,
-    TEST_VALIDITY_YEARS,
     clb_levels,
     language_of,
 )
@@ -43,13 +42,21 @@ from .crs import (
     trusted_profile,
     trusted_spouse,
 )
-from .dates import add_years, age_on
-from .facts import EDUCATION_LEVELS, Credential, Facts, Job, LanguageTest
+from .dates import age_on
+from .facts import (
+    EDUCATION_LEVELS,
+    PARTNERED_STATUSES,
+    Credential,
+    Facts,
+    Job,
+    LanguageTest,
+    spouse_status,
+)
 from .tables import FIRST_LANGUAGE_BY_CLB, SPOUSE_LANGUAGE_BY_CLB
 from .unchecked import unchecked
+from .validity import eca_expires_on, language_test_expires_on
 from .work import fte_hours, is_skilled, whole_years, window
 
-ECA_VALIDITY_YEARS = 5
 CRS_WORK_WINDOW_YEARS = 10
 TEST_NAMES = {
     "ielts_general": "IELTS General Training",
@@ -225,7 +232,7 @@ def valid_tests(
     warnings: list[str] = []
     for t in tests:
         taken = t.taken_on
-        expires = add_years(taken, TEST_VALIDITY_YEARS)
+        expires = language_test_expires_on(taken)
         if taken > as_of:
             warnings.append(
                 f"{who}{test_label(t)} is dated after {as_of.isoformat()} and is not counted"
@@ -306,7 +313,7 @@ def counted_credentials(
                 )
                 continue
             else:
-                expires = add_years(c.eca_on, ECA_VALIDITY_YEARS)
+                expires = eca_expires_on(c.eca_on)
                 if as_of >= expires:
                     warnings.append(
                         f"{who}foreign {LEVEL_NAMES[c.level]} credential: ECA expired on "
@@ -352,7 +359,7 @@ def arranged_employment(facts: Facts) -> str:
 
 def _spouse(facts: Facts, as_of: date, warnings: list[str]) -> SpouseDerived | None:
     sp = facts.spouse
-    partnered = facts.marital_status in ("married", "common_law")
+    partnered = facts.marital_status in PARTNERED_STATUSES
     if sp is None:
         if partnered:
             warnings.append(
@@ -363,13 +370,7 @@ def _spouse(facts: Facts, as_of: date, warnings: list[str]) -> SpouseDerived | N
     if not partnered:
         warnings.append(f"spouse details ignored: marital status is {facts.marital_status}")
         return None
-    status = (
-        "canadian"
-        if sp.canadian_citizen_or_pr
-        else "accompanying"
-        if sp.accompanying
-        else "non_accompanying"
-    )
+    status = spouse_status(facts)
     creds, w = counted_credentials(sp.education, as_of, "spouse: ")
     tests, wt = valid_tests(sp.language_tests, as_of, "spouse: ")
     if status == "accompanying":

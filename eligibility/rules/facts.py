@@ -24,6 +24,8 @@ ENGLISH_TESTS = ("ielts_general", "celpip_general", "pte_core")
 FRENCH_TESTS = ("tef_canada", "tcf_canada")
 LANGUAGE_TESTS = ENGLISH_TESTS + FRENCH_TESTS
 MARITAL_STATUSES = ("single", "married", "common_law", "separated", "divorced", "widowed")
+# The marital statuses whose spouse or partner details count (the others ignore them).
+PARTNERED_STATUSES = ("married", "common_law")
 ABILITIES = ("listening", "reading", "writing", "speaking")
 
 
@@ -111,3 +113,21 @@ class CategoryRule:
     experience_rule: str
     nocs: frozenset[str] = field(default_factory=frozenset)
     list_unconfirmed: bool = False
+
+
+def spouse_status(facts: Facts) -> str:
+    """How the spouse counts (crs.SPOUSE_STATUSES): "none" (no spouse details, or a marital
+    status without a partner), "canadian" (a Canadian citizen or permanent resident),
+    "accompanying" or "non_accompanying"."""
+    sp = facts.spouse
+    if sp is None or facts.marital_status not in PARTNERED_STATUSES:
+        return "none"
+    if sp.canadian_citizen_or_pr:
+        return "canadian"
+    return "accompanying" if sp.accompanying else "non_accompanying"
+
+
+def spouse_is_scored(facts: Facts) -> bool:
+    """True when the CRS's with-spouse columns apply (MI s.10-18): married or common-law, the
+    spouse's details recorded, accompanying, and not a Canadian citizen or permanent resident."""
+    return spouse_status(facts) == "accompanying"

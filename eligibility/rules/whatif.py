@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .assess import Assessment, assess
 from .clb import table_for
-from .dates import add_years, next_birthday
+from .dates import next_birthday
 from .derive import LEVEL_NAMES, TEST_NAMES, canadian_work_hours, counts_as_canadian, derive
 from .facts import (
     ABILITIES,
@@ -32,6 +32,7 @@ from .facts import (
     LanguageTest,
 )
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
+from .validity import eca_expires_on, language_test_expires_on, profile_expires_on
 from .work import HOURS_PER_YEAR, accrual_date, ongoing_rate, rate
 
 _DAY = timedelta(days=1)
@@ -223,14 +224,14 @@ def score_changes_ahead(
     for t in facts.language_tests:
         if t.taken_on <= as_of:
             add(
-                add_years(t.taken_on, 2),
+                language_test_expires_on(t.taken_on),
                 f"{TEST_NAMES.get(t.test, t.test)} result of {t.taken_on.isoformat()} expires",
             )
     if facts.spouse is not None:
         for t in facts.spouse.language_tests:
             if t.taken_on <= as_of:
                 add(
-                    add_years(t.taken_on, 2),
+                    language_test_expires_on(t.taken_on),
                     f"spouse's {TEST_NAMES.get(t.test, t.test)} result "
                     f"of {t.taken_on.isoformat()} expires",
                 )
@@ -241,7 +242,7 @@ def score_changes_ahead(
         for c in creds:
             if not c.canadian and c.eca_on is not None and c.eca_on <= as_of:
                 add(
-                    add_years(c.eca_on, 5),
+                    eca_expires_on(c.eca_on),
                     f"ECA for the {who}foreign "
                     f"{LEVEL_NAMES.get(c.level, c.level)} credential expires",
                 )
@@ -263,7 +264,7 @@ def score_changes_ahead(
         add(day, f"Canadian skilled work reaches {years} years")
     profile_expiry = None
     if facts.profile_submitted_on is not None:
-        profile_expiry = add_years(facts.profile_submitted_on, 1)
+        profile_expiry = profile_expires_on(facts.profile_submitted_on)
         add(profile_expiry, "Express Entry profile expires (12 months after submission)")
 
     out: list[ScoreChange] = []

@@ -25,7 +25,7 @@ def build(facts: F.Facts, as_of: dt.date = SPEC_AS_OF, draws=None) -> dict:
 
 
 def score(facts: F.Facts, as_of: dt.date = SPEC_AS_OF) -> int:
-    return rules.assess(facts, as_of=as_of, categories=reporting.in_force(CATEGORIES, as_of)).crs.total
+    return rules.assess(facts, as_of=as_of, categories=rules.categories_in_force(CATEGORIES, as_of)).crs.total
 
 
 def single_cec_candidate(**changes) -> F.Facts:
@@ -102,12 +102,12 @@ def test_cec_not_yet_met_gives_the_date_it_will_be_met_if_the_job_continues():
     assert cec["progress"] is None  # the engine's progress line says the same as its reason
     met_on = dt.date.fromisoformat(cec["met_on"])
     assert as_of < met_on <= as_of + dt.timedelta(days=365)
-    categories = reporting.in_force(CATEGORIES, met_on)
+    categories = rules.categories_in_force(CATEGORIES, met_on)
     facts = single_cec_candidate()
     assert rules.assess(facts, as_of=met_on, categories=categories).programs.cec.eligible
     before = met_on - dt.timedelta(days=1)
     assert not rules.assess(facts, as_of=before,
-                            categories=reporting.in_force(CATEGORIES, before)).programs.cec.eligible
+                            categories=rules.categories_in_force(CATEGORIES, before)).programs.cec.eligible
 
 
 def test_categories_in_force_say_which_job_how_many_months_and_which_rule():
@@ -221,7 +221,7 @@ def test_what_if_is_ranked_by_points_gained_and_each_gain_is_the_score_differenc
     report = build(facts)
     rows = report["what_if"]
     assert [r["points_gained"] for r in rows] == sorted((r["points_gained"] for r in rows), reverse=True)
-    categories = reporting.in_force(CATEGORIES, SPEC_AS_OF)
+    categories = rules.categories_in_force(CATEGORIES, SPEC_AS_OF)
     engine = {w.label: w for w in rules.what_if(facts, as_of=SPEC_AS_OF, categories=categories)}
     assert {r["label"] for r in rows} == set(engine)
     for row in rows:
@@ -257,7 +257,7 @@ def test_what_if_for_a_single_english_speaker_includes_french_nclc7_worth_a_bonu
     # NCLC 7 in French with CLB 5+ in English: the 50-point bonus plus second-language points.
     assert french["points_gained"] >= 50
     engine = {w.key: w for w in rules.what_if(facts, as_of=SPEC_AS_OF,
-                                              categories=reporting.in_force(CATEGORIES, SPEC_AS_OF))}
+                                              categories=rules.categories_in_force(CATEGORIES, SPEC_AS_OF))}
     assert french["points_gained"] == score(engine["french_nclc7"].changed_facts) - score(facts)
 
 

@@ -28,8 +28,7 @@ class Command(BaseCommand):
 
         def one(data) -> dict:
             as_of = rules.as_of_from_json(data, default=today) if isinstance(data, dict) else today
-            in_force = [c for c in all_categories if c.effective_from <= as_of
-                        and (c.effective_to is None or as_of <= c.effective_to)]
+            in_force = rules.categories_in_force(all_categories, as_of)
             return rules.assess_json(data, today=today, categories=in_force, known_nocs=known_nocs)
 
         self.stdout.write(run(read_document(path), many=many, one=one))

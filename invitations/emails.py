@@ -17,6 +17,7 @@ from icalendar import Alarm, Calendar, Event
 from clients.models import Client
 from clients.selectors import email_language_for
 from invitations.models import ChecklistItem, Invitation, Reminder
+from portal.links import portal_url
 
 LANGUAGES = ("en", "fr")
 ICS_SUMMARY = {
@@ -90,6 +91,7 @@ def reminder_message(
         "client": client, "firm": client.firm, "consultant": consultant, "invitation": invitation,
         "deadline_local": deadline_local, "deadline_utc": invitation.deadline_at.astimezone(dt.UTC),
         "time_zone": str(zone), "days_left": days_left, "open_items": open_items,
+        "portal_url": portal_url(),
     }
     with translation.override(language):
         subject = render_to_string(f"invitations/email/{language}/reminder_subject.txt", context)
@@ -116,7 +118,8 @@ def digest_message(user, rows: list[dict], *, today: dt.date, connection=None) -
     """The consultant's daily summary, in their language (Membership.language): open invitations
     with overdue checklist items or close deadlines, each linked to its client (settings.SITE_URL).
 
-    Client reminders carry no such link: clients have no login to the firm's ITA Desk."""
+    Client reminders link to the client portal instead (portal.links.portal_url): clients never
+    reach the firm's pages."""
     language = email_language_for(user)
     context = {"user": user, "rows": rows, "today": today, "site_url": settings.SITE_URL}
     with translation.override(language):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from clients.selectors import membership_for
 from dashboard import selectors
-from invitations.services import firm_zone
+from invitations.clock import firm_zone
 
 
 @login_required

@@ -18,6 +18,6 @@ class InvitationsConfig(AppConfig):
         # An open invitation's checklist follows the client's facts when the profile is edited.
         from clients.signals import facts_saved
         from invitations import history  # noqa: F401
-        from invitations.services import _sync_checklist_on_facts_saved
+        from invitations.checklist_services import _sync_checklist_on_facts_saved
 
         facts_saved.connect(_sync_checklist_on_facts_saved, dispatch_uid="invitations-sync-checklist")

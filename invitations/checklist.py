@@ -142,7 +142,8 @@ def _subjects(
 
 
 # The rules whose items depend on the client's facts (countries, family, jobs, spouse, job offer):
-# the ones an open invitation's checklist re-evaluates when the facts change (services.sync_checklist).
+# the ones an open invitation's checklist re-evaluates when the facts change
+# (checklist_services.sync_checklist).
 FACT_RULES = frozenset({
     ChecklistItemType.Rule.PER_COUNTRY, ChecklistItemType.Rule.PER_FAMILY_MEMBER,
     ChecklistItemType.Rule.PER_JOB, ChecklistItemType.Rule.IF_SPOUSE, ChecklistItemType.Rule.UNLESS_CEC,

@@ -16,7 +16,7 @@ from django.db import transaction
 from clients.models import Client
 from draws.models import Draw, DrawMatch
 from draws.services import invited_clients
-from invitations import services
+from invitations import checklist_services, clock, delivery, services
 from invitations.models import ITA_WINDOW, ChecklistItem, Invitation, Reminder, ReminderAttempt
 
 # (days before `now` the ITA was issued, offset due now or None, status, checklist progress)
@@ -44,7 +44,7 @@ def _pretend_sent(reminder: Reminder, client: Client) -> None:
 
 def _round_near(rounds: Sequence[Draw], issued_at: dt.datetime, client: Client) -> Draw | None:
     """A round of `rounds` held within a day of the ITA's date (what record_invitation accepts)."""
-    day = issued_at.astimezone(services.firm_zone(client.firm)).date()
+    day = issued_at.astimezone(clock.firm_zone(client.firm)).date()
     return next((d for d in rounds if abs((d.drawn_on - day).days) <= 1), None)
 
 
@@ -80,8 +80,8 @@ def seed_invitations(
                 _pretend_sent(reminder, client)
             for n, item in enumerate(list(invitation.checklist.all())[:progress]):
                 item_status = ChecklistItem.Status.REQUESTED if n % 2 else ChecklistItem.Status.RECEIVED
-                services.update_checklist_item(item=item, status=item_status, by=client.consultant,
-                                               now=issued_at + dt.timedelta(days=2))
+                checklist_services.update_checklist_item(item=item, status=item_status, by=client.consultant,
+                                                         now=issued_at + dt.timedelta(days=2))
             if status != "invited":
                 services.change_status(invitation=invitation, status="in_progress", by=client.consultant,
                                        now=issued_at + dt.timedelta(days=1))
@@ -90,7 +90,7 @@ def seed_invitations(
                                        submitted_on=(now - dt.timedelta(days=5)).date(), now=now)
             invitations.append(invitation)
     if send_due:
-        services.send_due_reminders(now=now, worker="seed_demo")
+        delivery.send_due_reminders(now=now, worker="seed_demo")
     return invitations
 
 

@@ -204,7 +204,7 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     # The dispatch lease: when a scan last queued this reminder for delivery (see
-    # services.dispatch_due_reminders); cleared when an attempt fails and will be retried.
+    # delivery.scan_due_reminders); cleared when an attempt fails and will be retried.
     dispatched_at = models.DateTimeField(_("queued for delivery at"), null=True, blank=True)
 
     class Meta:

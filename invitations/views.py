@@ -23,7 +23,7 @@ from clients.permissions import (
 )
 from clients.selectors import clients_for, membership_for
 from draws.models import Draw
-from invitations import selectors, services
+from invitations import checklist_services, clock, selectors, services
 from invitations.checklist import display_label, item_types_for, type_name
 from invitations.forms import (
     AddChecklistItemForm,
@@ -40,7 +40,7 @@ def section_context(request: HttpRequest, client: Client, *, record_form=None, s
                     item_form=None, item_pk=None, add_item_form=None) -> dict:
     """Everything the client page section shows, in a fixed number of queries."""
     membership = membership_for(request.user)
-    zone = services.firm_zone(membership.firm)
+    zone = clock.firm_zone(membership.firm)
     now = timezone.now()
     today = now.astimezone(zone).date()
     invitations = selectors.client_invitations(request.user, client)
@@ -111,7 +111,7 @@ def client_page(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_POST
 def record(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = get_object_or_404(clients_for(request.user).select_related("firm"), pk=client_pk)
-    zone = services.firm_zone(client.firm)
+    zone = clock.firm_zone(client.firm)
     with timezone.override(zone):
         form = RecordInvitationForm(request.POST, today=timezone.localdate())
         valid = form.is_valid()
@@ -152,7 +152,7 @@ def update_item(request: HttpRequest, pk: int) -> HttpResponse:
     form = ChecklistItemForm(request.POST)
     if form.is_valid():
         try:
-            services.update_checklist_item(item=item, status=form.cleaned_data["status"],
+            checklist_services.update_checklist_item(item=item, status=form.cleaned_data["status"],
                                            received_on=form.cleaned_data["received_on"], by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -170,7 +170,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddChecklistItemForm(request.POST)
     if form.is_valid():
         try:
-            services.add_checklist_item(invitation=invitation, label=form.cleaned_data["label"],
+            checklist_services.add_checklist_item(invitation=invitation, label=form.cleaned_data["label"],
                                         start_by=form.cleaned_data["start_by"], by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -184,7 +184,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     """The firm's open invitations by deadline, with overdue checklist items flagged."""
-    zone = services.firm_zone(membership_for(request.user).firm)
+    zone = clock.firm_zone(membership_for(request.user).firm)
     now = timezone.now()
     today = now.astimezone(zone).date()
     rows = list(selectors.open_invitations(request.user, today=today))
@@ -220,7 +220,7 @@ def firm_settings(request: HttpRequest) -> HttpResponse:
         if formset.is_valid():
             rows = [dict(f.cleaned_data, position=(n + 1) * 10)
                     for n, f in enumerate(formset.forms) if f.cleaned_data]
-            services.save_item_types(firm=firm, rows=rows, by=request.user)
+            checklist_services.save_item_types(firm=firm, rows=rows, by=request.user)
             messages.success(request, _("Checklist documents saved; new invitations use them."))
             return redirect("invitations:settings")
         status = 400

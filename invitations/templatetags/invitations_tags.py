@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clients.selectors import membership_for
 from clients.templatetags.addresses import breakable_addresses
-from invitations import selectors, services
+from invitations import clock, selectors
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def overdue_checklist_items(context, limit: int = 10) -> dict:
     membership = membership_for(request.user)
     if membership is None:
         return {"items": [], "total": 0}
-    today = timezone.now().astimezone(services.firm_zone(membership.firm)).date()
+    today = timezone.now().astimezone(clock.firm_zone(membership.firm)).date()
     qs = selectors.overdue_items(request.user, today=today)
     items = list(qs[: limit + 1])
     return {"items": items[:limit], "more": len(items) > limit, "today": today}

@@ -8,7 +8,7 @@ import pytest
 
 from clients.tests.factories import JobFactory, SpouseFactory, member
 from draws.models import Draw
-from invitations import services
+from invitations import checklist_services, services
 from invitations.models import ChecklistItem, ChecklistItemType
 from invitations.tests.helpers import ISSUED_AT, invited_client, new_client
 
@@ -82,7 +82,7 @@ def test_reference_letter_per_job_names_the_employer():
 def test_owner_edits_a_default_type_for_the_firm_only():
     applicant = new_client(residence_countries="IN")
     owner = member(applicant.firm, role="owner")
-    services.save_item_types(firm=applicant.firm, by=owner, rows=[
+    checklist_services.save_item_types(firm=applicant.firm, by=owner, rows=[
         {"key": "police_certificate", "name": "Police clearance", "rule": "per_residence_country",
          "lead_time_days": 50, "is_active": True},
         {"key": "photos", "name": "Digital photos", "rule": "per_family_member", "lead_time_days": 7,
@@ -109,7 +109,7 @@ def test_only_the_owner_edits_item_types():
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.save_item_types(firm=applicant.firm, by=applicant.consultant, rows=[])
+        checklist_services.save_item_types(firm=applicant.firm, by=applicant.consultant, rows=[])
 
 
 def test_item_overdue_once_its_start_by_date_passed_without_a_request():
@@ -117,14 +117,15 @@ def test_item_overdue_once_its_start_by_date_passed_without_a_request():
     (certificate,) = police(invitation)  # start by 2027-02-16
     assert not certificate.is_overdue(dt.date(2027, 2, 16))
     assert certificate.is_overdue(dt.date(2027, 2, 17))
-    services.update_checklist_item(item=certificate, status="requested", by=invitation.client.consultant,
-                                   now=ISSUED_AT + dt.timedelta(days=17))
+    checklist_services.update_checklist_item(item=certificate, status="requested",
+                                             by=invitation.client.consultant,
+                                             now=ISSUED_AT + dt.timedelta(days=17))
     certificate.refresh_from_db()
     assert certificate.requested_on == dt.date(2027, 2, 18)
     assert not certificate.is_overdue(dt.date(2027, 2, 18))
 
 
-# --- the checklist follows the facts (clients.signals.facts_saved -> services.sync_checklist) ----------
+# --- the checklist follows the facts (clients.signals.facts_saved -> checklist_services.sync_checklist) ---
 
 def _edit_profile(http, client, **fields):
     """POST the client's edit page with its current facts, `fields` changed (no fact rows)."""
@@ -143,7 +144,7 @@ def _edit_profile(http, client, **fields):
 def test_a_country_added_after_the_ita_adds_its_police_certificate_and_a_removed_one_goes(client):
     applicant, invitation = invited_client(residence_countries="IN, AE")
     requested = police(invitation)[0]  # IN: the consultant already asked for it
-    services.update_checklist_item(item=requested, status="requested", by=applicant.consultant)
+    checklist_services.update_checklist_item(item=requested, status="requested", by=applicant.consultant)
     others_before = set(invitation.checklist.exclude(key="police_certificate").values_list("id", "start_by"))
 
     _edit_profile(client, applicant, residence_countries="PH")  # IN and AE gone, PH new
@@ -179,7 +180,7 @@ def test_a_checklist_that_cannot_follow_rolls_the_edit_back(client, monkeypatch)
     def broken(**kwargs):
         raise RuntimeError("checklist store unavailable")
 
-    monkeypatch.setattr(services, "sync_checklist", broken)
+    monkeypatch.setattr(checklist_services, "sync_checklist", broken)
     with pytest.raises(RuntimeError):
         _edit_profile(client, applicant, residence_countries="PH", first_name="Changed")
     applicant.refresh_from_db()
@@ -218,7 +219,7 @@ def test_a_consultant_adds_a_document_by_hand_and_it_is_flagged_like_the_others(
     response = client.post(reverse("invitations:add_item", args=[invitation.pk]),
                            {"label": "  Police certificate — US   (spouse) ", "start_by": "2027-01-10"})
     assert response.status_code == 302
-    item = invitation.checklist.get(key=services.CUSTOM_ITEM_KEY)
+    item = invitation.checklist.get(key=checklist_services.CUSTOM_ITEM_KEY)
     assert (item.label, item.start_by, item.status) == (
         "Police certificate — US (spouse)", dt.date(2027, 1, 10), "not_started")
     assert item.lead_time_days == (DEADLINE_ON - dt.date(2027, 1, 10)).days
@@ -226,8 +227,8 @@ def test_a_consultant_adds_a_document_by_hand_and_it_is_flagged_like_the_others(
     page = client.get(reverse("clients:detail", args=[applicant.pk])).content.decode()
     assert "Police certificate — US (spouse)" in page and "added by hand" in page
     # A later profile edit that regenerates the checklist leaves it alone.
-    services.sync_checklist(client=applicant)
-    assert invitation.checklist.filter(key=services.CUSTOM_ITEM_KEY).count() == 1
+    checklist_services.sync_checklist(client=applicant)
+    assert invitation.checklist.filter(key=checklist_services.CUSTOM_ITEM_KEY).count() == 1
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
@@ -251,5 +252,5 @@ def test_no_document_is_added_to_a_closed_invitation():
     applicant, invitation = invited_client()
     services.change_status(invitation=invitation, status="declined", by=applicant.consultant)
     with pytest.raises(Exception, match="closed"):
-        services.add_checklist_item(invitation=invitation, label="Letter", start_by=dt.date(2027, 1, 1),
-                                    by=applicant.consultant)
+        checklist_services.add_checklist_item(invitation=invitation, label="Letter",
+                                              start_by=dt.date(2027, 1, 1), by=applicant.consultant)

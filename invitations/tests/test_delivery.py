@@ -16,7 +16,7 @@ import time_machine
 from icalendar import Calendar
 
 from clients.models import Client
-from invitations import services
+from invitations import delivery, services
 from invitations.models import Invitation, Reminder, ReminderAttempt
 from invitations.tests.helpers import (
     ISSUED_AT,
@@ -73,7 +73,7 @@ FIRST_DUE = dt.datetime(2027, 2, 16, 14, 0, tzinfo=dt.UTC)
 
 def test_b_reminder_not_sent_twice_by_two_workers_scanning_at_once(celery_workers, smtp_server):
     firm = toronto_firm()
-    count = services.DELIVERY_CHUNK + 10  # two delivery tasks, one per worker
+    count = delivery.DELIVERY_CHUNK + 10  # two delivery tasks, one per worker
     invitations = [invited_client(firm=firm)[1] for _ in range(count)]
     slow_smtp(smtp_server, 0.05)  # both workers are mid-batch at the same time
     celery_workers.start("w1")
@@ -144,7 +144,7 @@ def test_d_worker_killed_mid_batch_every_due_reminder_sent_once_after_restart(ce
     scan(now + dt.timedelta(minutes=5))  # beat's next tick: w1's chunk still holds its lease
     drain(celery_workers)
     assert len(smtp_server.messages) == delivered_before_kill
-    scan(now + services.DISPATCH_LEASE)  # the first tick after the lease: dispatched again
+    scan(now + delivery.DISPATCH_LEASE)  # the first tick after the lease: dispatched again
     drain(celery_workers)
 
     messages = smtp_server.wait_for(8)

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from invitations import services, tasks
+from invitations import delivery, tasks
 from invitations.models import Reminder, ReminderAttempt
 from invitations.tests.helpers import (
     drain,
@@ -42,9 +42,9 @@ def queued(monkeypatch) -> list[dict]:
     return calls
 
 
-def _dispatch(now: dt.datetime, capture) -> services.DispatchResult:
+def _dispatch(now: dt.datetime, capture) -> delivery.DispatchResult:
     with capture(execute=True):  # the test's transaction never commits: run the on_commit publishing
-        return services.dispatch_due_reminders(now=now)
+        return delivery.scan_due_reminders(now=now)
 
 
 @pytest.mark.django_db
@@ -58,13 +58,13 @@ def test_dispatch_queues_each_due_invitation_once_per_lease(queued, django_captu
     assert set(Reminder.objects.filter(offset_days=45).values_list("dispatched_at", flat=True)) == {AT_0901}
     assert Reminder.objects.exclude(offset_days=45).filter(dispatched_at__isnull=False).count() == 0
 
-    within = _dispatch(AT_0901 + services.DISPATCH_LEASE - dt.timedelta(seconds=1),
+    within = _dispatch(AT_0901 + delivery.DISPATCH_LEASE - dt.timedelta(seconds=1),
                        django_capture_on_commit_callbacks)
     assert (within.invitations_dispatched, within.tasks_queued, len(queued)) == (0, 0, 1)
 
     # One of the three is sent meanwhile; the task of the other two was lost (never ran).
-    services.deliver_due_reminders(invitation_ids=[ids[0]], now=AT_0901)
-    after = _dispatch(AT_0901 + services.DISPATCH_LEASE, django_capture_on_commit_callbacks)
+    delivery.deliver_reminders(invitation_ids=[ids[0]], now=AT_0901)
+    after = _dispatch(AT_0901 + delivery.DISPATCH_LEASE, django_capture_on_commit_callbacks)
     assert (after.invitations_dispatched, after.tasks_queued) == (2, 1)
     assert queued[-1]["invitation_ids"] == ids[1:]
 
@@ -73,12 +73,12 @@ def test_dispatch_queues_each_due_invitation_once_per_lease(queued, django_captu
 def test_dispatch_chunks_the_invitations_and_beat_lets_each_task_read_its_own_clock(
     queued, django_capture_on_commit_callbacks
 ):
-    count = services.DELIVERY_CHUNK + 3
+    count = delivery.DELIVERY_CHUNK + 3
     _invitations(count)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.dispatch_due_reminders(now=AT_0901, clock_pinned=False)
+        result = delivery.scan_due_reminders(now=AT_0901, clock_pinned=False)
     assert (result.invitations_dispatched, result.tasks_queued) == (count, 2)
-    assert [len(c["invitation_ids"]) for c in queued] == [services.DELIVERY_CHUNK, 3]
+    assert [len(c["invitation_ids"]) for c in queued] == [delivery.DELIVERY_CHUNK, 3]
     assert {c["now_iso"] for c in queued} == {None}
 
 
@@ -89,11 +89,11 @@ def test_dispatch_query_count_does_not_depend_on_how_many_are_due(
     _invitations(2)
     with CaptureQueriesContext(connection) as few:
         assert _dispatch(AT_0901, django_capture_on_commit_callbacks).invitations_dispatched == 2
-    _invitations(services.DELIVERY_CHUNK + 10)
-    later = AT_0901 + services.DISPATCH_LEASE
+    _invitations(delivery.DELIVERY_CHUNK + 10)
+    later = AT_0901 + delivery.DISPATCH_LEASE
     with django_assert_max_num_queries(len(few)):
         result = _dispatch(later, django_capture_on_commit_callbacks)
-    assert (result.invitations_dispatched, result.tasks_queued) == (services.DELIVERY_CHUNK + 12, 2)
+    assert (result.invitations_dispatched, result.tasks_queued) == (delivery.DELIVERY_CHUNK + 12, 2)
 
 
 @pytest.mark.django_db
@@ -119,16 +119,16 @@ def test_an_smtp_failure_frees_the_lease_so_the_retry_is_dispatched_after_its_ba
     (invitation,) = _invitations(1)
     _dispatch(AT_0901, django_capture_on_commit_callbacks)
     smtp_server.stop()
-    result = services.deliver_due_reminders(invitation_ids=[invitation.pk], now=AT_0901)
+    result = delivery.deliver_reminders(invitation_ids=[invitation.pk], now=AT_0901)
     assert result.retrying == 1
     reminder = invitation.reminders.get(offset_days=45)
-    assert (reminder.dispatched_at, reminder.next_attempt_at) == (None, AT_0901 + services.RETRY_BASE)
+    assert (reminder.dispatched_at, reminder.next_attempt_at) == (None, AT_0901 + delivery.RETRY_BASE)
 
     smtp_server.start()
     assert _dispatch(AT_0901 + dt.timedelta(minutes=4), django_capture_on_commit_callbacks).tasks_queued == 0
-    retry_at = AT_0901 + services.RETRY_BASE
+    retry_at = AT_0901 + delivery.RETRY_BASE
     assert _dispatch(retry_at, django_capture_on_commit_callbacks).invitations_dispatched == 1
-    assert services.deliver_due_reminders(invitation_ids=[invitation.pk], now=retry_at).sent == 1
+    assert delivery.deliver_reminders(invitation_ids=[invitation.pk], now=retry_at).sent == 1
     assert len(smtp_server.wait_for(1)) == 1
 
 

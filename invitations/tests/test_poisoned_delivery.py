@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 
 from clients.tests.factories import ClientFactory, FirmFactory, member
-from invitations import services, tasks
+from invitations import delivery, digest, services, tasks
 from invitations.models import ConsultantDigest, Invitation, Reminder, ReminderAttempt
 from invitations.tests.helpers import ISSUED_AT, drain, ensure_default_item_types, reminder_of, tick
 
@@ -116,11 +116,11 @@ def test_the_serial_scan_records_each_poisoned_invitation_and_sends_every_other(
 def test_an_smtp_outage_still_retries_rather_than_failing(smtp_server):
     good, _poisoned = _two_firms_with_poison()
     smtp_server.stop()
-    result = services.send_due_reminders(now=AT_0901)
+    result = delivery.send_due_reminders(now=AT_0901)
     assert (result.sent, result.failed, result.retrying) == (0, 0, 9)  # the server was away: try again
     reminders = Reminder.objects.filter(offset_days=45)
     assert {(r.status, r.next_attempt_at) for r in reminders} == {
-        (Reminder.Status.PENDING, AT_0901 + services.RETRY_BASE)}
+        (Reminder.Status.PENDING, AT_0901 + delivery.RETRY_BASE)}
 
 
 @pytest.mark.worker
@@ -149,14 +149,14 @@ def test_one_consultants_bad_name_does_not_stop_the_other_summaries(smtp_server)
         services.record_invitation(client=c, issued_at=ISSUED_AT, by=consultant, now=ISSUED_AT)
     near_deadline = ISSUED_AT + dt.timedelta(days=55)  # 5 days left: every consultant has a row
 
-    assert services.send_daily_digests(now=near_deadline) == 2
+    assert digest.send_daily_digests(now=near_deadline) == 2
     assert sorted(m["To"].addresses[0].addr_spec for m in smtp_server.wait_for(2)) == ["c0@p.example",
                                                                                      "c1@p.example"]
     failed = ConsultantDigest.objects.get(user=bad)
     assert failed.sent_at is None and ("newline" in failed.error or "BadHeaderError" in failed.error)
     assert all(ConsultantDigest.objects.get(user=u).sent_at == near_deadline for u in good)
     # Later runs the same day: nothing is sent again, the unsendable one is not retried.
-    assert services.send_daily_digests(now=near_deadline + dt.timedelta(hours=1)) == 0
+    assert digest.send_daily_digests(now=near_deadline + dt.timedelta(hours=1)) == 0
     assert len(smtp_server.messages) == 2
 
 
@@ -169,10 +169,10 @@ def test_a_summary_during_an_smtp_outage_is_retried_next_run(smtp_server):
     services.record_invitation(client=c, issued_at=ISSUED_AT, by=consultant, now=ISSUED_AT)
     near_deadline = ISSUED_AT + dt.timedelta(days=55)
     smtp_server.stop()
-    assert services.send_daily_digests(now=near_deadline) == 0
+    assert digest.send_daily_digests(now=near_deadline) == 0
     assert not ConsultantDigest.objects.exists()
     smtp_server.start()
-    assert services.send_daily_digests(now=near_deadline + dt.timedelta(hours=1)) == 1
+    assert digest.send_daily_digests(now=near_deadline + dt.timedelta(hours=1)) == 1
 
 
 # --- publishing the delivery chunks ---------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_one_failed_publish_leaves_the_other_chunks_queued_and_logs_the_real_err
     for _ in range(3):
         c = ClientFactory(firm=firm, consultant=consultant)
         services.record_invitation(client=c, issued_at=ISSUED_AT, by=consultant, now=ISSUED_AT)
-    monkeypatch.setattr(services, "DELIVERY_CHUNK", 1)  # three chunks
+    monkeypatch.setattr(delivery, "DELIVERY_CHUNK", 1)  # three chunks
     published: list[list[int]] = []
 
     def delay(*, invitation_ids, now_iso):
@@ -201,7 +201,7 @@ def test_one_failed_publish_leaves_the_other_chunks_queued_and_logs_the_real_err
     logger = logging.getLogger("django.db.backends.base")
     logger.addHandler(handler)
     try:
-        result = services.dispatch_due_reminders(now=AT_0901)  # commits: the publishing runs
+        result = delivery.scan_due_reminders(now=AT_0901)  # commits: the publishing runs
     finally:
         logger.removeHandler(handler)
 
@@ -269,19 +269,19 @@ def test_an_error_in_our_own_code_is_retried_not_failed_and_stops_nobody(smtp_se
 
     good, poisoned = _two_firms_with_poison()
     broken_client = good[0].client_id
-    real = services.emails.reminder_message
+    real = delivery.emails.reminder_message
 
     def reminder_message(reminder, invitation, client, **kwargs):
         if client.pk == broken_client:
             raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
         return real(reminder, invitation, client, **kwargs)
 
-    monkeypatch.setattr(services.emails, "reminder_message", reminder_message)
-    result = services.send_due_reminders(now=AT_0901)
+    monkeypatch.setattr(delivery.emails, "reminder_message", reminder_message)
+    result = delivery.send_due_reminders(now=AT_0901)
 
     # 5 good ones, and the "refused" address too (this server takes it); the CR LF ones fail.
     assert (result.sent, result.retrying, result.failed) == (6, 1, 2)
     waiting = good[0].reminders.get(offset_days=45)
     assert waiting.status == Reminder.Status.PENDING
-    assert waiting.next_attempt_at == AT_0901 + services.RETRY_BASE
+    assert waiting.next_attempt_at == AT_0901 + delivery.RETRY_BASE
     assert waiting.status_note.startswith("TemplateSyntaxError: Invalid block tag")

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from clients.models import Client
 from clients.tests.factories import ClientFactory, member
-from invitations import services
+from invitations import delivery, digest, services
 from invitations.models import Invitation, Reminder
 from invitations.tests.helpers import ISSUED_AT, invited_client, new_client, reminder_of
 
@@ -103,7 +103,7 @@ def test_closed_invitation_cannot_change_status_again():
 
 def test_scan_expires_an_invitation_whose_deadline_passed_unsubmitted(smtp_server):
     applicant, invitation = invited_client()
-    result = services.send_due_reminders(now=invitation.deadline_at + dt.timedelta(minutes=1))
+    result = delivery.send_due_reminders(now=invitation.deadline_at + dt.timedelta(minutes=1))
     invitation.refresh_from_db()
     applicant.refresh_from_db()
     assert (result.expired, result.sent) == (1, 0)  # the 7 pending ones are cancelled, none sent late
@@ -146,11 +146,11 @@ def test_only_the_owner_changes_the_schedule():
 
 def test_client_without_email_fails_the_reminder_without_retrying(smtp_server):
     _, invitation = invited_client(email="")
-    result = services.send_due_reminders(now=FIRST_DUE)
+    result = delivery.send_due_reminders(now=FIRST_DUE)
     reminder = invitation.reminders.get(offset_days=45)
     assert (result.failed, reminder.status, reminder.next_attempt_at) == (1, "failed", None)
     assert reminder.attempt_log.get().error == "the client has no email address"
-    assert services.send_due_reminders(now=FIRST_DUE + dt.timedelta(hours=1)).failed == 0
+    assert delivery.send_due_reminders(now=FIRST_DUE + dt.timedelta(hours=1)).failed == 0
 
 
 def test_send_due_reminders_command_sends_what_is_due_and_prints_the_count(smtp_server):
@@ -177,20 +177,20 @@ def test_send_due_reminders_command_rejects_a_bad_now_with_exit_2():
 def test_consultant_daily_summary_lists_overdue_items_once_a_day(smtp_server):
     applicant, invitation = invited_client(residence_countries="IN")
     now = ISSUED_AT + dt.timedelta(days=20)  # police certificate start-by (2027-02-16) has passed
-    assert services.send_daily_digests(now=now) == 1
-    assert services.send_daily_digests(now=now + dt.timedelta(hours=3)) == 0  # same day
+    assert digest.send_daily_digests(now=now) == 1
+    assert digest.send_daily_digests(now=now + dt.timedelta(hours=3)) == 0  # same day
     (message,) = smtp_server.wait_for(1)
     assert message["To"] == "Claire Tremblay <claire@maple-law.example>"
     body = message.get_content()
     assert f"{applicant.full_name} — 40 days left" in body
     assert "start-by date passed (2027-02-16): Police certificate — India" in body
-    assert services.send_daily_digests(now=now + dt.timedelta(days=1)) == 1
+    assert digest.send_daily_digests(now=now + dt.timedelta(days=1)) == 1
 
 
 def test_the_daily_summary_links_each_client_and_the_dashboard_at_site_url(smtp_server, settings):
     settings.SITE_URL = "https://desk.example"
     applicant, _invitation = invited_client(residence_countries="IN")
-    assert services.send_daily_digests(now=ISSUED_AT + dt.timedelta(days=20)) == 1
+    assert digest.send_daily_digests(now=ISSUED_AT + dt.timedelta(days=20)) == 1
     body = smtp_server.wait_for(1)[0].get_content()
     assert f"https://desk.example/clients/{applicant.pk}/#ita" in body
     assert "Your dashboard: https://desk.example/\r\n" in body
@@ -207,7 +207,7 @@ def test_a_french_consultants_daily_summary_is_in_french_and_an_english_colleagu
     services.record_invitation(client=bens_client, issued_at=ISSUED_AT, by=ben, now=ISSUED_AT)
     now = ISSUED_AT + dt.timedelta(days=20)  # police certificate start-by (2027-02-16) has passed
 
-    assert services.send_daily_digests(now=now) == 2
+    assert digest.send_daily_digests(now=now) == 2
     by_to = {m["To"]: m for m in smtp_server.wait_for(2)}
     french = by_to["Claire Tremblay <claire@maple-law.example>"]
     assert french["Subject"].strip() == "ITA Desk\u00a0: 1 invitation demande votre attention aujourd'hui"
@@ -239,7 +239,7 @@ def test_demo_seeds_invitations_at_different_points_with_reminders_due_now(smtp_
     assert len({(now - i.issued_at).days for i in invitations}) == 6  # different points of the 60 days
     due_now = Reminder.objects.filter(status="pending", due_at__lte=now).count()
     assert due_now >= 2
-    result = services.send_due_reminders(now=now)
+    result = delivery.send_due_reminders(now=now)
     assert result.sent == due_now
     assert len(smtp_server.wait_for(due_now)) == due_now
 

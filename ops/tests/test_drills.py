@@ -41,6 +41,7 @@ from clients.tests.factories import (
 from draws import services as draw_services
 from draws.models import Draw, DrawDigest, DrawMatch
 from eligibility.models import ClientAssessment
+from invitations import delivery
 from invitations import services as invitation_services
 from invitations.models import Reminder, ReminderAttempt
 from invitations.tasks import scan_due_reminders
@@ -269,7 +270,7 @@ def test_drill_worker_killed_during_a_big_reminder_batch(drill_workers, smtp_ser
     _tick(_at(14, 11), drill_workers.queue, ["w2"], url)  # the lease lapsed: dispatched again
     resent = len(smtp_server.messages) - before
     say(name, f"w2 started; the 09:06 tick queued nothing (the 09:01 dispatch lease, "
-              f"{invitation_services.DISPATCH_LEASE}, still held), the 09:11 tick dispatched the "
+              f"{delivery.DISPATCH_LEASE}, still held), the 09:11 tick dispatched the "
               f"{len(everyone) - before} still pending again: {resent} sent")
 
     # The killed worker's task comes back after the visibility timeout: a duplicate, it sends nothing.

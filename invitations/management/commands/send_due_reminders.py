@@ -6,7 +6,7 @@ import socket
 
 from django.core.management.base import BaseCommand, CommandError
 
-from invitations import services
+from invitations import clock, delivery
 
 
 class Command(BaseCommand):
@@ -17,10 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> str:
         try:
-            now = services.parse_now(options["now"])
+            now = clock.parse_now(options["now"])
         except ValueError as exc:
             raise CommandError(f"--now: {exc}", returncode=2) from exc
-        result = services.send_due_reminders(now=now, worker=f"manage.py@{socket.gethostname()}")
+        result = delivery.send_due_reminders(now=now, worker=f"manage.py@{socket.gethostname()}")
         failures = "; ".join(result.failures)
         failed = f" ({failures}; the reason is in each reminder's note)" if failures else ""
         return (f"Sent {result.sent} reminder(s); skipped {result.skipped}, retrying {result.retrying}, "

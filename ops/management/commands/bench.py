@@ -65,13 +65,8 @@ class Command(BaseCommand):
         from draws.models import Draw
         from draws.services import match_draw, send_draw_digests
         from eligibility.services import refresh_and_raise_alerts
+        from invitations.delivery import DELIVERY_CHUNK, ScanResult, deliver_reminders, scan_due_reminders
         from invitations.models import Reminder
-        from invitations.services import (
-            DELIVERY_CHUNK,
-            ScanResult,
-            deliver_due_reminders,
-            dispatch_due_reminders,
-        )
 
         self.log("IRCC import (the whole feed) ...")
         feed = str(FULL_ROUNDS)
@@ -120,7 +115,7 @@ class Command(BaseCommand):
         self.log("reminder scan (dispatch, as beat runs it) ...")
         now = timezone.now()
         with _throwaway_queue() as queue:  # the tasks really go to the broker; no worker takes them
-            scan_s, scan = bench.timed(lambda: dispatch_due_reminders(now=now, clock_pinned=False))
+            scan_s, scan = bench.timed(lambda: scan_due_reminders(now=now, clock_pinned=False))
             published = queue.purge()
         report["reminder_scan"] = {
             "seconds": round(scan_s, 3),
@@ -136,8 +131,8 @@ class Command(BaseCommand):
         def deliver() -> ScanResult:
             total = ScanResult()
             for start in range(0, len(dispatched), DELIVERY_CHUNK):
-                part = deliver_due_reminders(invitation_ids=dispatched[start:start + DELIVERY_CHUNK],
-                                             now=timezone.now(), worker="bench")
+                part = deliver_reminders(invitation_ids=dispatched[start:start + DELIVERY_CHUNK],
+                                         now=timezone.now(), worker="bench")
                 for field, value in part.as_dict().items():
                     setattr(total, field, getattr(total, field) + value)
             return total

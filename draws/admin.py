@@ -263,6 +263,9 @@ class DrawMatchAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # made by the after-draw job only
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(DrawDigest)
 class DrawDigestAdmin(admin.ModelAdmin):
@@ -273,6 +276,9 @@ class DrawDigestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # made by the after-draw job only
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FeedCheck)

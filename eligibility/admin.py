@@ -1,6 +1,9 @@
-"""Admin for stored assessments, reports and alerts (read-mostly: services are the writers).
+"""Admin for stored assessments, reports and alerts: read-only, services are the writers.
 
-Superusers only, as every admin but draws and categories (audit/admin_access.py).
+Superusers only, as every admin but draws and categories (audit/admin_access.py). A stored
+assessment is a cache the refresh recomputes from the facts, a report is what was given to the
+client, an alert is raised by the nightly job and dismissed by its consultant: none is typed in
+here. Deleting stays possible (a stored assessment is recomputed by the next refresh).
 """
 
 from django.contrib import admin
@@ -8,8 +11,16 @@ from django.contrib import admin
 from eligibility.models import Alert, ClientAssessment, Report
 
 
+class _ReadOnly:
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ClientAssessment)
-class ClientAssessmentAdmin(admin.ModelAdmin):
+class ClientAssessmentAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ("client", "firm", "crs_total", "fsw", "cec", "fstp", "as_of", "computed_at")
     list_filter = ("fsw", "cec", "fstp", "firm")
     search_fields = ("client__first_name", "client__last_name")
@@ -18,7 +29,7 @@ class ClientAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ("id", "client", "firm", "as_of", "crs_total", "rules", "generated_by", "generated_at")
     list_filter = ("firm", "rules")
     search_fields = ("client__first_name", "client__last_name")
@@ -29,7 +40,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ("raised_on", "client", "consultant", "kind", "message", "dismissed_at")
     list_filter = ("kind", "firm", "raised_on")
     search_fields = ("client__first_name", "client__last_name", "key")

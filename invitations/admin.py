@@ -1,6 +1,9 @@
-"""Admin: reminder history read-only (written by the scan); item types and schedules editable.
+"""Admin: a client of the services, like the pages (style.md 21).
 
-Superusers only, as every admin but draws and categories (audit/admin_access.py).
+Superusers only, as every admin but draws and categories (audit/admin_access.py). What a service
+writes is read-only here (invitations, reminders, daily summaries, checklist types); a firm's
+reminder schedule is saved through services.set_reminder_offsets' path, so its open invitations
+follow as they do from the owner's page.
 """
 
 from django.contrib import admin
@@ -76,16 +79,40 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(ChecklistItemType)
 class ChecklistItemTypeAdmin(admin.ModelAdmin):
+    """Read-only. The defaults (no firm) are shared by every firm, loaded by a migration and shown
+    translated by their stored English name (checklist.DEFAULT_NAMES); a firm's own types are the
+    owner's, edited on the checklist settings page (checklist_services.save_item_types, which
+    copies a changed default into the firm's own row rather than editing it for everyone)."""
+
     list_display = ("name", "key", "firm", "rule", "lead_time_days", "is_active", "position")
     list_filter = ("rule", "is_active", "firm")
-    list_editable = ("lead_time_days", "is_active", "position")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FirmReminderSettings)
 class FirmReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ("firm", "offsets_days", "updated_at", "updated_by")
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the firm would fall back to the defaults without its open invitations following
+
 
 @admin.register(ConsultantDigest)
 class ConsultantDigestAdmin(admin.ModelAdmin):
+    """Read-only: one row per consultant and day, written by the daily summary job (its "send once")."""
+
     list_display = ("user", "sent_on", "sent_at", "overdue_items")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

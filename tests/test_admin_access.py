@@ -83,8 +83,9 @@ DECISIONS: dict[str, str] = {
 }
 
 # Pages a ModelAdmin refuses to superusers too (a 403): records written by services, jobs and
-# django-axes, and the NOC codes loaded by a migration. The change page of such a record still
-# opens, read-only.
+# django-axes, and reference data loaded by a migration (NOC codes, the default checklist types).
+# The change page of such a record still opens, read-only. A firm's reminder schedule is saved
+# through its service and never deleted (the firm would silently fall back to the defaults).
 READ_ONLY: dict[str, set[str]] = {
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
@@ -93,8 +94,14 @@ READ_ONLY: dict[str, set[str]] = {
     "draws.drawmatch": {"add"},
     "draws.drawdigest": {"add"},
     "draws.feedcheck": {"add", "delete"},
+    "eligibility.clientassessment": {"add"},
+    "eligibility.report": {"add"},
+    "eligibility.alert": {"add"},
     "invitations.invitation": {"add"},
     "invitations.reminder": {"add"},
+    "invitations.checklistitemtype": {"add", "delete"},
+    "invitations.consultantdigest": {"add"},
+    "invitations.firmremindersettings": {"delete"},
 }
 
 # Pages the admin adds beyond the five of each model, with the model whose decision they follow.

@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("eligibility.urls")),  # /clients/<pk>/reports/, /reports/<pk>/ (+pdf, json, compare)
     path("ping/", ops_views.ping, name="ping"),
     path("portal/", include("portal.urls")),  # the client portal: client sessions only (portal.access)
-    path("clients/<int:client_pk>/documents/", include("documents.staff_urls")),  # review, download
+    path("", include("documents.staff_urls")),  # /clients/<pk>/documents/<id>/..., /settings/documents/
     path("clients/<int:pk>/portal/", include("portal.staff_urls")),  # invite, revoke (staff)
     # The EN/FR switcher in the navbar: Django's set_language, also kept on the user's membership.
     path("i18n/setlang/", clients_views.set_language, name="set_language"),

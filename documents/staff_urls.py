@@ -1,4 +1,4 @@
-"""A client's documents for the firm, under /clients/<client_pk>/documents/ (namespace "documents")."""
+"""The firm's pages of documents (namespace "documents"): a client's files, the firm's retention."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from documents import views
 app_name = "documents"
 
 urlpatterns = [
-    path("<int:pk>/download/", views.staff_download, name="download"),
-    path("<int:pk>/review/", views.review, name="review"),
+    path("clients/<int:client_pk>/documents/<int:pk>/download/", views.staff_download, name="download"),
+    path("clients/<int:client_pk>/documents/<int:pk>/review/", views.review, name="review"),
+    path("settings/documents/", views.retention, name="retention"),
 ]

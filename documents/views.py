@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from clients.permissions import EDIT_CLIENTS, VIEW_CLIENTS, require
-from clients.selectors import clients_for
+from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, VIEW_CLIENTS, require, role_required
+from clients.selectors import clients_for, membership_for
 from documents import services
-from documents.forms import ReviewForm
+from documents.forms import RetentionForm, ReviewForm
 from documents.models import Document
 from documents.responses import attachment
 
@@ -56,4 +56,23 @@ def review(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
                              % {"name": document.original_name})
             return redirect(reverse("clients:detail", args=[client.pk]) + "#documents")
     return render(request, "documents/review.html", {"client": client, "document": document, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@role_required(MANAGE_REMINDER_SCHEDULE)
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    """Owner only: how long the firm keeps uploaded files after an application closes.
+
+    The form also sits on the reminder settings page (documents_tags); it posts here, and a
+    refused value comes back on this page with its field message.
+    """
+    firm = membership_for(request.user).firm
+    form = RetentionForm(request.POST or None, initial={"keep_days_after_close": services.keep_days(firm)})
+    if request.method == "POST" and form.is_valid():
+        services.set_keep_days(firm=firm, days=form.cleaned_data["keep_days_after_close"], by=request.user)
+        messages.success(request, _("Retention saved: files are deleted %(days)s days after an application "
+                                    "closes.") % {"days": form.cleaned_data["keep_days_after_close"]})
+        return redirect(reverse("invitations:settings") + "#documents-retention")
+    return render(request, "documents/retention.html", {"form": form, "firm": firm},
                   status=400 if request.method == "POST" else 200)

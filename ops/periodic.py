@@ -90,6 +90,24 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
         why="Checks IRCC's rounds feed when IRCC_ROUNDS_EVERY_MINUTES have passed since the last check "
             "(draws.feed.check_ircc_feed); off when IRCC_ROUNDS_URL is empty.",
     ),
+    Periodic(
+        name="documents: review emails not sent yet",
+        task="documents.tasks.send_pending_notices",
+        every=dt.timedelta(minutes=5),
+        # The email is queued when a document is reviewed; a task lost with the broker, a dead worker's
+        # claim (after its lease) or a mail server away is caught up here within 5 minutes.
+        why="Emails clients whose uploaded document was accepted or returned and not told yet "
+            "(documents.notices.send_pending_notices).",
+    ),
+    Periodic(
+        name="documents: delete expired uploads",
+        task="documents.tasks.purge_expired_files",
+        crontab="20 * * * *",
+        # Hourly: a firm's retention is counted in days, so an hour late is nothing; each run deletes
+        # at most PURGE_BATCH files within its time limit and the next run goes on.
+        why="Deletes uploaded files kept longer than their firm's retention after the application "
+            "closed (documents.services.purge_expired_documents).",
+    ),
 )
 
 # Names of entries this module created once and no longer wants: their rows are disabled.

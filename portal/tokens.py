@@ -14,6 +14,7 @@ staff side; portal.services calls it directly and keeps the client in a session 
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from sesame import settings as sesame_settings
 from sesame.backends import ModelBackend
 from sesame.utils import get_token
@@ -37,8 +38,13 @@ class PortalTokenBackend(ModelBackend):
 
 
 def make_token(access: PortalAccess) -> str:
-    """A fresh sign-in token for this access's client."""
-    return get_token(access.user, scope=scope_for(access.client_id))
+    """A fresh sign-in token for this access's client.
+
+    The user is read again: a token signs its last login and password as stored now, and an
+    in-memory copy from before a sign-in or a revocation would sign a stale one (a dead link).
+    """
+    user = get_user_model()._default_manager.get(pk=access.user_id)
+    return get_token(user, scope=scope_for(access.client_id))
 
 
 def user_for_token(token: str, *, client_id: int):

@@ -208,3 +208,82 @@ def test_forms_are_walked_by_tab_in_reading_order_with_the_focus_shown(browser, 
             assert hidden == [], f"{url}: no visible focus on {hidden}"
     finally:
         context.close()
+
+
+# The client portal (tests/test_role_matrix.py PORTAL_MATRIX): a phone first, then the same widths.
+PORTAL_WIDTHS = (390, 1024, 1366)
+
+
+def portal_pages(world: World) -> list[tuple[str, str, str, int]]:
+    """(role, name, url, status) of every portal page to look at: each PORTAL_MATRIX page the
+    signed-in client opens with a 200, and the pages a visitor without a session sees (ask for a
+    link, a valid link's button, a link that no longer works)."""
+    from portal.testing import sign_in, sign_in_path
+    from tests.test_role_matrix import PORTAL_MATRIX
+
+    django_client = DjangoClient()
+    access = sign_in(django_client, world.client)
+    found = []
+    for name, row in PORTAL_MATRIX.items():
+        if row.expected("get")["client"] != 200:
+            continue
+        url = row.url(world)
+        if django_client.get(url)["Content-Type"].startswith("text/html"):
+            found.append(("client", name, url, 200))
+    found += [
+        ("anonymous", "portal:ask_link", reverse("portal:ask_link"), 200),
+        ("anonymous", "portal:sign_in", sign_in_path(access), 200),
+        ("anonymous", "portal:sign_in-invalid", sign_in_path(access, "tampered"), 410),
+    ]
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_portal_pages_fit_a_phone_and_pass_axe(browser, live_server, language):
+    """The portal as the client sees it, at 390 px (a phone), 1024 and 1366: nothing clipped or
+    too wide, no axe-core violation; the client with an ITA whose checklist has an overdue item."""
+    from portal.testing import session_cookie
+
+    world = with_long_values(build_world())
+    review = os.environ.get("LAYOUT_SHOTS_DIR")
+    failures: list[str] = []
+    contexts = {}
+    try:
+        for role in ("client", "anonymous"):
+            context = browser.new_context(viewport={"width": PORTAL_WIDTHS[0], "height": HEIGHT},
+                                          locale="en-CA")
+            install_axe(context)
+            cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+            if role == "client":
+                cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(world.client),
+                                "url": live_server.url})
+            context.add_cookies(cookies)
+            contexts[role] = context.new_page()
+        pages = portal_pages(world)  # after the sessions: a sign-in uses up earlier links
+        assert any(role == "client" for role, *_ in pages)
+        for role, name, url, status in pages:
+            page = contexts[role]
+            page.set_viewport_size({"width": PORTAL_WIDTHS[0], "height": HEIGHT})
+            response = page.goto(live_server.url + url, wait_until="load")
+            assert response.status == status, f"{role} {url}: {response.status}"
+            assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
+            for width in PORTAL_WIDTHS:
+                page.set_viewport_size({"width": width, "height": HEIGHT})
+                settle(page)
+                found = overflows(page)
+                label = f"portal-{role}-{language}-{width}-{name}"
+                if found:
+                    outline_failures(page)
+                    shot = _shot(page, FAILURE_SHOTS, label)
+                    failures.append(
+                        f"{label} {url}: clipped or too wide (see {shot})\n{format_overflows(found)}")
+                if review:
+                    _shot(page, Path(review), label)
+            page.set_viewport_size({"width": PORTAL_WIDTHS[0], "height": HEIGHT})
+            violations = axe_violations(page)
+            if violations:
+                failures.append(f"portal {role}-{language} {url}: axe-core\n{format_violations(violations)}")
+    finally:
+        for page in contexts.values():
+            page.context.close()
+    assert not failures, f"{len(failures)} page(s) with problems:\n" + "\n".join(failures)

@@ -138,10 +138,13 @@ class QueryCounter(list):
         return execute(sql, params, many, context)
 
 
-def page_latencies(user, pages: dict[str, str], *, requests: int = PAGE_REQUESTS) -> dict:
-    """Median and 95th percentile (ms) and the SQL query count of each page, logged in as `user`."""
-    http = HttpClient()
-    http.force_login(user)
+def page_latencies(user, pages: dict[str, str], *, requests: int = PAGE_REQUESTS,
+                   http: HttpClient | None = None) -> dict:
+    """Median and 95th percentile (ms) and the SQL query count of each page, logged in as `user`
+    (or through `http`, a client already holding its session: a client signed in to the portal)."""
+    if http is None:
+        http = HttpClient()
+        http.force_login(user)
     out = {}
     for name, url in pages.items():
         for _ in range(3):  # warm caches and connections
@@ -198,3 +201,26 @@ def pages_for(seeded: Seeded) -> dict[str, str]:
         "report_page": f"/reports/{report.pk}/",
         "draw_history": "/draws/",
     }
+
+
+CHECKLIST_ITEMS = 12  # a full checklist: the client's own documents and their family's
+
+
+def portal_pages_for(seeded: Seeded) -> tuple[HttpClient, dict[str, str]]:
+    """The client's checklist page in the portal, signed in as a client with an open ITA (the first
+    invited one, chosen the same way at any N) whose checklist has CHECKLIST_ITEMS documents."""
+    from invitations.models import ChecklistItem, Invitation
+    from portal.testing import sign_in
+
+    invitation = (Invitation.objects.filter(client_id__in=seeded.client_ids[:50], status="invited")
+                  .order_by("id").first())
+    if not invitation.checklist.exists():
+        start = timezone.localdate()
+        ChecklistItem.objects.bulk_create([
+            ChecklistItem(invitation=invitation, key="bench", subject=str(n), label=f"Document {n}",
+                          lead_time_days=10, start_by=start + timedelta(days=n * 4 - 8))
+            for n in range(CHECKLIST_ITEMS)
+        ])
+    http = HttpClient()
+    sign_in(http, invitation.client)
+    return http, {"portal_checklist": "/portal/"}

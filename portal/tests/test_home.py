@@ -1,0 +1,87 @@
+"""The client's home page: their ITA (round, deadline in the firm's time, days left), the checklist
+with overdue items first, or what happens next without one; a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from invitations.models import ChecklistItem
+from invitations.tests.helpers import ISSUED_AT, invited_client, new_client
+from portal.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/portal/"
+
+
+def _add_items(invitation, count: int, start_by: dt.date) -> None:
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(invitation=invitation, key="extra", subject=f"s{n}", label=f"Extra document {n}",
+                      lead_time_days=10, start_by=start_by) for n in range(count)
+    ])
+
+
+def test_the_ita_deadline_in_the_firms_time_days_left_and_overdue_items_first(client):
+    lea, invitation = invited_client(first_name="Lea")
+    invitation.checklist.update(start_by=dt.date(2027, 3, 20))
+    late = invitation.checklist.order_by("id").first()
+    late.start_by, late.label = dt.date(2027, 2, 10), "A late document"
+    late.save(update_fields=["start_by", "label"])
+    received = invitation.checklist.exclude(pk=late.pk).order_by("id").first()
+    received.status, received.received_on = ChecklistItem.Status.RECEIVED, dt.date(2027, 2, 12)
+    received.save(update_fields=["status", "received_on"])
+    # 2027-02-15 03:00 UTC is still the 14th in Toronto: the days are counted there.
+    with time_machine.travel(dt.datetime(2027, 2, 15, 3, 0, tzinfo=dt.UTC), tick=False):
+        sign_in(client, lea)
+        html = client.get(HOME).content.decode()
+    assert "Hello Lea" in html
+    deadline_local = invitation.deadline_at.astimezone(dt.timezone(dt.timedelta(hours=-4)))  # EDT on Apr 2
+    assert f"{deadline_local:%A} {deadline_local.day} {deadline_local:%B %Y, %H:%M} EDT" in html
+    assert "America/Toronto" in html
+    assert f"{(deadline_local.date() - dt.date(2027, 2, 14)).days} days left" in html
+    items = html[html.index('id="ita-'):]
+    first_item = items.index('class="list-group-item portal-item')
+    assert items.index("A late document") < items.index(received.label)
+    assert "is-overdue" in items[first_item:first_item + 80]
+    assert "Late: to start by Feb 10, 2027" in html and "Received" in html
+
+
+def test_without_an_ita_the_page_says_what_happens_next_and_names_the_consultant(client):
+    lea = new_client(first_name="Lea")
+    sign_in(client, lea)
+    html = client.get(HOME).content.decode()
+    assert "No invitation to apply yet" in html
+    assert "Claire Tremblay" in html and "claire@maple-law.example" in html
+
+
+def test_the_page_is_in_french_for_a_french_client(client):
+    lea, _ = invited_client(language="fr")
+    with time_machine.travel(ISSUED_AT + dt.timedelta(days=1), tick=False):
+        sign_in(client, lea)  # signing in sets the language cookie to the client's language
+        html = client.get(HOME).content.decode()
+    assert '<html lang="fr">' in html
+
+
+def test_the_query_count_does_not_grow_with_the_checklist(client, django_assert_num_queries):
+    lea, invitation = invited_client()
+    sign_in(client, lea)
+    counts = []
+    for extra in (0, 25):
+        _add_items(invitation, extra, invitation.issued_at.date())
+        with django_assert_num_queries(4) as queries:  # session, access+client, invitations, checklist
+            assert client.get(HOME).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+    assert "Extra document 24" in client.get(HOME).content.decode()
+
+
+def test_another_clients_ita_never_shows(client):
+    lea, _ = invited_client(first_name="Lea")
+    ben, _ = invited_client(first_name="Bennett", firm=lea.firm)
+    sign_in(client, lea)
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "Bennett" not in html and html.count('class="card shadow-sm mb-4"') == 1

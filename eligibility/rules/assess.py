@@ -27,6 +27,7 @@ from .facts import (
     Spouse,
 )
 from .programs import ProgramResults, program_results
+from .reasons import Reason
 from .spec import SpecError
 from .status import CANNOT_JUDGE
 from .unchecked import unchecked
@@ -85,10 +86,8 @@ def assess(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = ()
     if facts.profile_submitted_on is not None:
         expiry = profile_expires_on(facts.profile_submitted_on)
         if as_of >= expiry:
-            warnings.append(
-                f"the Express Entry profile submitted on "
-                f"{facts.profile_submitted_on.isoformat()} expired on {expiry.isoformat()}"
-            )
+            warnings.append(Reason("profile.expired", day=facts.profile_submitted_on.isoformat(),
+                                   expired=expiry.isoformat()))
     return _assessment(as_of, crs, d, programs, tuple(cats), tuple(warnings))
 
 

@@ -38,6 +38,7 @@ from typing import Any, Protocol, TypeVar
 from .derive import Derived, derive
 from .facts import ABILITIES, CategoryRule, Facts, Job
 from .programs import ProgramResults, program_results
+from .reasons import Reason
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
 from .work import (
@@ -189,32 +190,28 @@ class _Work:
             derived = self.derived
             french = [t for t in derived.valid_tests if t.language == "fr"]
             if any(all(getattr(t.levels, a) >= 7 for a in ABILITIES) for t in french):
-                self._french = True, "NCLC 7 or higher in all four abilities"
+                self._french = True, Reason("french.met", level="7")
             elif not french:
-                self._french = (
-                    False,
-                    "no valid TEF Canada or TCF Canada result (NCLC 7 needed in all four abilities)",
-                )
+                self._french = False, Reason("french.no_result", level="7")
             else:
                 t = derived.french or max(french, key=lambda x: min(x.clb().values()))
                 shown = "/".join(str(v) for v in t.clb().values())
-                self._french = (
-                    False,
-                    f"NCLC 7 needed in all four abilities (best valid result NCLC {shown})",
-                )
+                self._french = False, Reason("french.not_met", level="7", scores=shown)
         return self._french
 
 
 def _occupation(rule: CategoryRule, work: _Work, applied: str):
     """(qualifies, best noc, months, reasons) for an occupation rule."""
     if applied == "canadian_experience_2026":
-        groups, kind, where = work.canadian, "canadian", " in Canada"
+        groups, kind, in_canada = work.canadian, "canadian", True
     else:
-        groups, kind, where = work.paid, "paid", ""
+        groups, kind, in_canada = work.paid, "paid", False
+    years = str(CATEGORY_WINDOW_YEARS)
+    no_work = Reason("category.no_work_in_canada" if in_canada else "category.no_work", years=years)
     listed = rule.nocs
     nocs = [n for n in groups if n in listed]
     if not nocs:  # months(0.0) is 0.0
-        return False, None, 0.0, [f"no paid work{where} in a listed occupation in the last 3 years"]
+        return False, None, 0.0, [no_work]
     continuous = applied == "occupation_2023_2025"
     if continuous:
         kind = "continuous"
@@ -232,33 +229,23 @@ def _occupation(rule: CategoryRule, work: _Work, applied: str):
             best_noc, best = noc, h
     m = months(best, CATEGORY_WINDOW_YEARS)
     if best_noc is None:
-        return False, None, 0.0, [f"no paid work{where} in a listed occupation in the last 3 years"]
+        return False, None, 0.0, [no_work]
     if continuous:
-        text = (
-            f"{fmt_months(m)} months of continuous work in listed occupation NOC {best_noc} "
-            "in the last 3 years (6 needed)"
-        )
+        code, months_needed = "category.continuous", "6"
     elif canadian_continuous:
-        text = (
-            f"{fmt_months(m)} months of continuous work in Canada in listed occupation NOC "
-            f"{best_noc} in the last 3 years (12 needed)"
-        )
+        code, months_needed = "category.continuous_in_canada", "12"
     else:
-        text = (
-            f"{fmt_months(m)} months of work{where} in listed occupation NOC {best_noc} "
-            "in the last 3 years (12 needed)"
-        )
+        code, months_needed = ("category.in_canada" if in_canada else "category.work"), "12"
+    text = Reason(code, months=fmt_months(m), noc=best_noc, years=years, needed=months_needed)
     return best + 1e-6 >= needed, best_noc, m, [text]
 
 
 _EXPERIENCE_RULES = frozenset({"occupation_2023_2025", "occupation_2026", "canadian_experience_2026"})
-_NO_PROGRAM = "not eligible for FSW, CEC or FSTP (category draws also require a program)"
-_UNCONFIRMED_NOTE = "the occupation list used is unconfirmed; check it on canada.ca"
-_UNNAMED = "a paid job has no NOC code recorded, so whether it is in a listed occupation cannot be judged"
-_MILITARY = "ten years of Canadian Armed Forces service are needed too (not recorded)"
-_PROGRAM_UNKNOWN = (
-    "eligibility for FSW, CEC or FSTP cannot be judged (category draws also require a program)"
-)
+_NO_PROGRAM = Reason("category.no_program")
+_UNCONFIRMED_NOTE = Reason("category.list_unconfirmed")
+_UNNAMED = Reason("category.job_without_noc")
+_MILITARY = Reason("category.military_service")
+_PROGRAM_UNKNOWN = Reason("category.program_unknown")
 
 
 def category_result(
@@ -311,10 +298,7 @@ def _build(rule: CategoryRule, work: _Work, applied: str) -> CategoryResult:
     if applied in _EXPERIENCE_RULES:
         if not occupation_list_known(rule):
             met, m, unknown = False, 0.0, True
-            reasons = [
-                "the occupation list for this category is unconfirmed, so eligibility "
-                "cannot be judged"
-            ]
+            reasons = [Reason("category.list_unknown")]
         else:
             met, occupation, m, reasons = _occupation(rule, work, applied)
             groups = work.canadian if applied == "canadian_experience_2026" else work.paid
@@ -328,10 +312,10 @@ def _build(rule: CategoryRule, work: _Work, applied: str) -> CategoryResult:
         reasons = [reason]
     elif applied == "skilled_military_2026":
         met, m, unknown = False, 0.0, True
-        reasons = ["requires a Canadian Armed Forces job offer (not recorded)", _MILITARY]
+        reasons = [Reason("category.military_offer"), _MILITARY]
     else:
         met, unknown = False, True
-        reasons = [f"unknown experience rule {rule.experience_rule!r}"]
+        reasons = [Reason("category.unknown_rule", rule=repr(rule.experience_rule))]
     program = work.any_program
     if program == NOT_ELIGIBLE:
         met, status = False, NOT_ELIGIBLE

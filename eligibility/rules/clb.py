@@ -23,6 +23,7 @@ from datetime import date
 from types import MappingProxyType
 
 from .facts import ABILITIES, ENGLISH_TESTS, FRENCH_TESTS, LanguageTest
+from .reasons import Reason
 
 TEF_NEW_SCALE_FROM = date(2023, 12, 11)  # UNCONFIRMED switchover ("December 2023")
 PTE_CORE_ACCEPTED_FROM = date(2024, 1, 30)
@@ -139,11 +140,12 @@ def clb_for(test: str, ability: str, score: float, taken_on: date) -> int:
         raise ValueError(f"score must be a number, not {type(score).__name__}")
     low, high = _SCALE_MIN.get(test, 0.0), rows[0][i][1]
     if not low <= score <= high:
-        raise ValueError(f"{score:g} is outside the {test} {ability} scale ({low:g}-{high:g})")
+        raise ValueError(Reason("score.off_scale", score=f"{score:g}", test_code=test, ability=ability,
+                                low=f"{low:g}", high=f"{high:g}"))
     step = 0.5 if test in _HALF_BANDS else 1.0
     if (score / step) != int(score / step):
-        unit = "in steps of 0.5" if step == 0.5 else "a whole number"
-        raise ValueError(f"{score:g} is not a valid {test} score ({unit})")
+        code = "score.half_steps" if step == 0.5 else "score.whole_number"
+        raise ValueError(Reason(code, score=f"{score:g}", test_code=test))
     for row in rows:
         if score >= row[i][0]:
             return row[0]

@@ -52,6 +52,7 @@ from .facts import (
     LanguageTest,
     spouse_status,
 )
+from .reasons import Reason, about_spouse
 from .tables import FIRST_LANGUAGE_BY_CLB, SPOUSE_LANGUAGE_BY_CLB
 from .unchecked import unchecked
 from .validity import eca_expires_on, language_test_expires_on
@@ -191,8 +192,9 @@ def foreign_work_hours(
 # --- language ---------------------------------------------------------------------------------
 
 
-def test_label(t: LanguageTest) -> str:
-    return f"{TEST_NAMES.get(t.test, t.test)} result of {t.taken_on.isoformat()}"
+def _said(who: str, reason: Reason) -> Reason:
+    """The sentence as said about the spouse when `who` is "spouse: " (else as it is)."""
+    return about_spouse(reason) if who else reason
 
 
 _LEVELS: dict[tuple, LanguageLevels] = {}
@@ -234,25 +236,24 @@ def valid_tests(
         taken = t.taken_on
         expires = language_test_expires_on(taken)
         if taken > as_of:
-            warnings.append(
-                f"{who}{test_label(t)} is dated after {as_of.isoformat()} and is not counted"
-            )
+            warnings.append(_said(who, Reason("test.after_as_of", test=TEST_NAMES.get(t.test, t.test),
+                                              day=taken.isoformat(), until=as_of.isoformat())))
             continue
         if as_of >= expires:
-            warnings.append(
-                f"{who}{test_label(t)} expired on {expires.isoformat()} "
-                "(results are valid for 2 years)"
-            )
+            warnings.append(_said(who, Reason("test.expired", test=TEST_NAMES.get(t.test, t.test),
+                                              day=taken.isoformat(), expired=expires.isoformat(), years="2")))
             continue
         if t.test == "pte_core" and taken < PTE_CORE_ACCEPTED_FROM:
-            warnings.append(
-                f"{who}{test_label(t)} is not counted: PTE Core is accepted from 2024-01-30"
-            )
+            since = PTE_CORE_ACCEPTED_FROM.isoformat()
+            warnings.append(_said(who, Reason("test.pte_core_too_early", test=TEST_NAMES[t.test],
+                                              day=taken.isoformat(), since=since)))
             continue
         try:
             levels = scored_levels(t)
         except ValueError as exc:
-            warnings.append(f"{who}{test_label(t)} is not counted: {exc}")
+            problem = exc.args[0] if exc.args and isinstance(exc.args[0], Reason) else str(exc)
+            warnings.append(_said(who, Reason("test.not_counted", test=TEST_NAMES.get(t.test, t.test),
+                                              day=taken.isoformat(), problem=problem)))
             continue
         ok.append(_scored(t, levels, expires))
     return ok, warnings
@@ -296,29 +297,22 @@ def counted_credentials(
     warnings: list[str] = []
     for c in creds:
         if c.level not in _RANK:
-            warnings.append(f"{who}education level {c.level!r} is unknown and not counted")
+            warnings.append(_said(who, Reason("education.unknown_level", education=repr(c.level))))
             continue
         if c.completed_on is not None and c.completed_on > as_of:
             continue
         if not c.canadian and c.level != "none":
             if c.eca_on is None:
-                warnings.append(
-                    f"{who}foreign {LEVEL_NAMES[c.level]} credential: no ECA date recorded; "
-                    "counted as if assessed (an ECA less than 5 years old is required)"
-                )
+                warnings.append(_said(who, Reason("eca.missing", credential=LEVEL_NAMES[c.level], years="5")))
             elif c.eca_on > as_of:
-                warnings.append(
-                    f"{who}foreign {LEVEL_NAMES[c.level]} credential: ECA dated "
-                    f"{c.eca_on.isoformat()} is after {as_of.isoformat()}; not counted"
-                )
+                warnings.append(_said(who, Reason("eca.after_as_of", credential=LEVEL_NAMES[c.level],
+                                                  day=c.eca_on.isoformat(), until=as_of.isoformat())))
                 continue
             else:
                 expires = eca_expires_on(c.eca_on)
                 if as_of >= expires:
-                    warnings.append(
-                        f"{who}foreign {LEVEL_NAMES[c.level]} credential: ECA expired on "
-                        f"{expires.isoformat()} (valid 5 years); not counted"
-                    )
+                    warnings.append(_said(who, Reason("eca.expired", credential=LEVEL_NAMES[c.level],
+                                                      day=expires.isoformat(), years="5")))
                     continue
         out.append(c)
     return out, warnings
@@ -362,13 +356,10 @@ def _spouse(facts: Facts, as_of: date, warnings: list[str]) -> SpouseDerived | N
     partnered = facts.marital_status in PARTNERED_STATUSES
     if sp is None:
         if partnered:
-            warnings.append(
-                f"marital status is {facts.marital_status} but no spouse details are "
-                "recorded; scored as without a spouse"
-            )
+            warnings.append(Reason("marital.no_spouse_details", status=facts.marital_status))
         return None
     if not partnered:
-        warnings.append(f"spouse details ignored: marital status is {facts.marital_status}")
+        warnings.append(Reason("marital.spouse_ignored", status=facts.marital_status))
         return None
     status = spouse_status(facts)
     creds, w = counted_credentials(sp.education, as_of, "spouse: ")

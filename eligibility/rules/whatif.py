@@ -31,6 +31,7 @@ from .facts import (
     Facts,
     LanguageTest,
 )
+from .reasons import Reason, about_spouse, joined
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .validity import eca_expires_on, language_test_expires_on, profile_expires_on
 from .work import HOURS_PER_YEAR, accrual_date, ongoing_rate, rate
@@ -108,7 +109,7 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
         new_test = _test_at(test, _targets(en.clb() if en else None, 9), as_of)
         add(
             "english_clb9",
-            f"English CLB 9 in all four abilities ({TEST_NAMES[test]})",
+            Reason("what_if.english", level="9", test=TEST_NAMES[test]),
             replace(facts, language_tests=others + (new_test,)),
         )
 
@@ -119,7 +120,7 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
         new_test = _test_at(test, _targets(fr.clb() if fr else None, 7), as_of)
         add(
             "french_nclc7",
-            f"French NCLC 7 in all four abilities ({TEST_NAMES[test]})",
+            Reason("what_if.french", level="7", test=TEST_NAMES[test]),
             replace(facts, language_tests=others + (new_test,)),
         )
 
@@ -135,7 +136,7 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
             )
             add(
                 "canadian_year",
-                f"{d.canadian_work_years + 1} years of Canadian skilled work",
+                Reason("what_if.canadian_year", years=str(d.canadian_work_years + 1)),
                 changed,
                 on_date,
             )
@@ -149,7 +150,7 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
             spouse = replace(facts.spouse, language_tests=(new_test,))
             add(
                 "spouse_clb9",
-                f"spouse: CLB 9 in all four abilities ({TEST_NAMES[test]})",
+                about_spouse(Reason("what_if.clb", level="9", test=TEST_NAMES[test])),
                 replace(facts, spouse=spouse),
             )
 
@@ -157,14 +158,14 @@ def what_if(facts: Facts, *, as_of: date, categories: Sequence[CategoryRule] = (
         extra = Credential(level="one_year", canadian=False, completed_on=as_of, eca_on=as_of)
         add(
             "second_credential",
-            "a second post-secondary credential (one year or longer, with ECA)",
+            Reason("what_if.second_credential"),
             replace(facts, education=facts.education + (extra,)),
         )
 
     if not facts.provincial_nomination:
         add(
             "provincial_nomination",
-            "a provincial nomination",
+            Reason("what_if.nomination"),
             replace(facts, provincial_nomination=True),
         )
 
@@ -180,25 +181,26 @@ def _verdicts(a: Assessment) -> dict[str, str]:
     return out
 
 
-def _verdict_changes(before: Assessment, after: Assessment) -> str:
-    """" (no longer eligible: ...)" and the like for what changed that day. A change to or from
-    cannot judge is said as such, never as a loss or a gain of eligibility (status.py)."""
+def _verdict_changes(before: Assessment, after: Assessment) -> list[tuple[str, str]]:
+    """(code, "program codes and category slugs") per kind of change that day ("no longer eligible:
+    ..." and the like). A change to or from cannot judge is said as such, never as a loss or a
+    gain of eligibility (status.py)."""
     old, new = _verdicts(before), _verdicts(after)
-    groups: dict[str, list[str]] = {text: [] for text in _CHANGE_TEXTS.values()}
+    groups: dict[str, list[str]] = {code: [] for code in _CHANGE_CODES.values()}
     for key in sorted(set(old) | set(new)):
         change = (old.get(key, NOT_ELIGIBLE), new.get(key, NOT_ELIGIBLE))
         if change[0] != change[1]:
-            groups[_CHANGE_TEXTS[change]].append(key)
-    return "".join(f" ({text}: {', '.join(keys)})" for text, keys in groups.items() if keys)
+            groups[_CHANGE_CODES[change]].append(key)
+    return [(code, ", ".join(keys)) for code, keys in groups.items() if keys]
 
 
-_CHANGE_TEXTS = {
-    (ELIGIBLE, NOT_ELIGIBLE): "no longer eligible",
-    (NOT_ELIGIBLE, ELIGIBLE): "becomes eligible",
-    (ELIGIBLE, CANNOT_JUDGE): "can no longer be judged",
-    (NOT_ELIGIBLE, CANNOT_JUDGE): "can no longer be judged",
-    (CANNOT_JUDGE, ELIGIBLE): "now judged eligible",
-    (CANNOT_JUDGE, NOT_ELIGIBLE): "now judged not eligible",
+_CHANGE_CODES = {
+    (ELIGIBLE, NOT_ELIGIBLE): "ahead.no_longer_eligible",
+    (NOT_ELIGIBLE, ELIGIBLE): "ahead.becomes_eligible",
+    (ELIGIBLE, CANNOT_JUDGE): "ahead.no_longer_judged",
+    (NOT_ELIGIBLE, CANNOT_JUDGE): "ahead.no_longer_judged",
+    (CANNOT_JUDGE, ELIGIBLE): "ahead.now_eligible",
+    (CANNOT_JUDGE, NOT_ELIGIBLE): "ahead.now_not_eligible",
 }
 
 
@@ -211,40 +213,39 @@ def score_changes_ahead(
 ) -> list[ScoreChange]:
     """Dated CRS changes within horizon_days after as_of (see module doc)."""
     last = as_of + timedelta(days=horizon_days)
-    events: dict[date, list[str]] = {}
+    events: dict[date, list[Reason]] = {}
 
-    def add(day: date, label: str) -> None:
+    def add(day: date, label: Reason) -> None:
         if as_of < day <= last:
             events.setdefault(day, []).append(label)
 
     day = next_birthday(facts.date_of_birth, as_of)
     while day <= last:
-        add(day, f"turns {day.year - facts.date_of_birth.year}")
+        add(day, Reason("ahead.birthday", age=str(day.year - facts.date_of_birth.year)))
         day = next_birthday(facts.date_of_birth, day)
     for t in facts.language_tests:
         if t.taken_on <= as_of:
             add(
                 language_test_expires_on(t.taken_on),
-                f"{TEST_NAMES.get(t.test, t.test)} result of {t.taken_on.isoformat()} expires",
+                Reason("ahead.test_expires", test=TEST_NAMES.get(t.test, t.test), day=t.taken_on.isoformat()),
             )
     if facts.spouse is not None:
         for t in facts.spouse.language_tests:
             if t.taken_on <= as_of:
                 add(
                     language_test_expires_on(t.taken_on),
-                    f"spouse's {TEST_NAMES.get(t.test, t.test)} result "
-                    f"of {t.taken_on.isoformat()} expires",
+                    Reason("ahead.spouse_test_expires", test=TEST_NAMES.get(t.test, t.test),
+                           day=t.taken_on.isoformat()),
                 )
-    for who, creds in (
-        ("", facts.education),
-        ("spouse's ", facts.spouse.education if facts.spouse else ()),
+    for code, creds in (
+        ("ahead.eca_expires", facts.education),
+        ("ahead.spouse_eca_expires", facts.spouse.education if facts.spouse else ()),
     ):
         for c in creds:
             if not c.canadian and c.eca_on is not None and c.eca_on <= as_of:
                 add(
                     eca_expires_on(c.eca_on),
-                    f"ECA for the {who}foreign "
-                    f"{LEVEL_NAMES.get(c.level, c.level)} credential expires",
+                    Reason(code, credential=LEVEL_NAMES.get(c.level, c.level)),
                 )
     d = derive(facts, as_of=as_of)
     jobs = [j for j in facts.work_history if counts_as_canadian(j)]
@@ -261,20 +262,21 @@ def score_changes_ahead(
         )
         if day is None:
             break
-        add(day, f"Canadian skilled work reaches {years} years")
+        add(day, Reason("ahead.canadian_work", years=str(years)))
     profile_expiry = None
     if facts.profile_submitted_on is not None:
         profile_expiry = profile_expires_on(facts.profile_submitted_on)
-        add(profile_expiry, "Express Entry profile expires (12 months after submission)")
+        add(profile_expiry, Reason("ahead.profile_expires"))
 
     out: list[ScoreChange] = []
     for day in sorted(events):
         before = assess(facts, as_of=day - _DAY, categories=categories)
         after = assess(facts, as_of=day, categories=categories)
         delta = after.crs.total - before.crs.total
-        label = "; ".join(events[day])
+        label = joined(events[day])
         changes = _verdict_changes(before, after)
-        label += changes
+        for code, keys in changes:
+            label = Reason(code, label=label, programs=keys)
         if delta != 0 or changes or day == profile_expiry:
             out.append(ScoreChange(day, label, delta))
     return out

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clients.models import Client, Education, Job, LanguageTest, Noc
 from draws.models import Category, Draw
-from eligibility import reporting, rules
+from eligibility import reports, rules
 from eligibility.models import Alert, ClientAssessment, Report
 from eligibility.rules import facts as F
 from eligibility.rules import status as verdict
@@ -171,12 +171,12 @@ def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date 
 # (issue 4: stored report snapshots; nightly refresh with alerts for the consultant)
 
 
-def draw_records(*, until: date) -> list[reporting.DrawRecord]:
+def draw_records(*, until: date) -> list[reports.DrawRecord]:
     """Every round drawn on or before `until`, as the report reads it (one query)."""
     qs = (Draw.objects.filter(drawn_on__lte=until).select_related("category")
           .order_by("drawn_on", "round_number"))
     return [
-        reporting.DrawRecord(
+        reports.DrawRecord(
             round_number=d.round_number, drawn_on=d.drawn_on, type=d.type, lowest_crs=d.lowest_crs,
             invitations_issued=d.invitations_issued,
             category_slug=d.category.slug if d.category_id else None,
@@ -199,13 +199,13 @@ def generate_report(*, client: Client, by=None, as_of: date | None = None) -> Re
     facts = facts_for(client)
     codes = {j.noc for j in facts.work_history} | ({j.noc for j in facts.spouse.work_history}
                                                    if facts.spouse else set())
-    content = reporting.build_report(
+    content = reports.build_report(
         facts, as_of=as_of, categories=category_rules(), draws=draw_records(until=as_of),
         occupation_titles=dict(Noc.objects.filter(code__in=codes).values_list("code", "title")),
     )
     return Report.objects.create(
         client=client, firm_id=client.firm_id, as_of=as_of, rules=content["rules"],
-        crs_total=content["assessment"]["crs"]["total"], facts=reporting.facts_to_dict(facts),
+        crs_total=content["assessment"]["crs"]["total"], facts=reports.facts_to_dict(facts),
         results=content, generated_by=by if getattr(by, "pk", None) else None,
     )
 
@@ -338,7 +338,7 @@ def _score_reasons(old: dict, new: dict) -> list[dict]:
 def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_of: date) -> list[Alert]:
     """Alerts for the latest language test per person and language, each ECA and the EE profile
     that expire within EXPIRY_ALERT_DAYS of as_of (two queries)."""
-    soon = as_of + timedelta(days=reporting.EXPIRY_ALERT_DAYS)
+    soon = as_of + timedelta(days=reports.EXPIRY_ALERT_DAYS)
     alerts = []
 
     def alert(client_id: int, key: str, data: dict) -> Alert:

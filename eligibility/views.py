@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from clients.permissions import EDIT_CLIENTS, GENERATE_REPORTS, require
 from clients.selectors import clients_for
-from eligibility import reporting, selectors, services
+from eligibility import reports, selectors, services
 from eligibility.pdf import report_filename, report_pdf_bytes
 from eligibility.presenters import client_reports_panel, report_context, report_json_document
 
@@ -82,7 +82,7 @@ def report_compare(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse
     other = get_object_or_404(selectors.reports_for(request.user).filter(client_id=report.client_id),
                               pk=other_pk)
     old, new = sorted([other, report], key=lambda r: (r.generated_at, r.pk))
-    diff = reporting.diff_reports(
+    diff = reports.diff_reports(
         {"as_of": old.as_of.isoformat(), "rules": old.rules, "facts": old.facts, "results": old.results},
         {"as_of": new.as_of.isoformat(), "rules": new.rules, "facts": new.facts, "results": new.results},
     )

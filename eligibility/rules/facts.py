@@ -24,6 +24,8 @@ ENGLISH_TESTS = ("ielts_general", "celpip_general", "pte_core")
 FRENCH_TESTS = ("tef_canada", "tcf_canada")
 LANGUAGE_TESTS = ENGLISH_TESTS + FRENCH_TESTS
 MARITAL_STATUSES = ("single", "married", "common_law", "separated", "divorced", "widowed")
+# The three Express Entry programs, in the order every page and report lists them.
+PROGRAMS = ("fsw", "cec", "fstp")
 # The marital statuses whose spouse or partner details count (the others ignore them).
 PARTNERED_STATUSES = ("married", "common_law")
 ABILITIES = ("listening", "reading", "writing", "speaking")

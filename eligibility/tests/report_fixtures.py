@@ -19,7 +19,7 @@ from clients.tests.factories import (
 )
 from draws.models import Category, Draw
 from draws.seed import category_rows
-from eligibility import reporting, rules
+from eligibility import reports, rules
 from eligibility.rules import facts as F
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,12 +175,12 @@ def _distribution(raw: dict) -> dict[str, int] | None:
     return distribution if distribution["dd18"] > 0 else None
 
 
-def record_from_ircc(raw: dict) -> reporting.DrawRecord:
+def record_from_ircc(raw: dict) -> reports.DrawRecord:
     """A round of IRCC's JSON feed as the report reads it (no database)."""
     day = dt.date.fromisoformat(raw["drawDate"])
     kind, slug = kind_and_slug(raw["drawName"], day)
     distribution = _distribution(raw)
-    return reporting.DrawRecord(
+    return reports.DrawRecord(
         round_number=raw["drawNumber"], drawn_on=day, type=kind, category_slug=slug, name=raw["drawName"],
         invitations_issued=_number(raw["drawSize"]), lowest_crs=_number(raw["drawCRS"]),
         distribution_on=_parse_long_date(raw.get("drawDistributionAsOn")) if distribution else None,
@@ -193,7 +193,7 @@ def ircc_rounds(path: Path = SAMPLE_ROUNDS) -> list[dict]:
     return raw["rounds"] if isinstance(raw, dict) else raw
 
 
-def sample_records(path: Path = SAMPLE_ROUNDS) -> list[reporting.DrawRecord]:
+def sample_records(path: Path = SAMPLE_ROUNDS) -> list[reports.DrawRecord]:
     return [record_from_ircc(r) for r in ircc_rounds(path)]
 
 

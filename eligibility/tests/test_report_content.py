@@ -1,4 +1,4 @@
-"""Report content (eligibility.reporting): each section on known profiles, no database."""
+"""Report content (eligibility.reports): each section on known profiles, no database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from eligibility import reporting, rules
+from eligibility import reports, rules
 from eligibility.rules import facts as F
 from eligibility.tests.report_fixtures import (
     SPEC_AS_OF,
@@ -20,7 +20,7 @@ CATEGORIES = all_category_rules()
 
 
 def build(facts: F.Facts, as_of: dt.date = SPEC_AS_OF, draws=None) -> dict:
-    return reporting.build_report(facts, as_of=as_of, categories=CATEGORIES,
+    return reports.build_report(facts, as_of=as_of, categories=CATEGORIES,
                                   draws=sample_records() if draws is None else draws)
 
 
@@ -143,7 +143,7 @@ def test_backtest_against_the_sample_rounds_judges_each_round_with_the_profile_o
 
 
 def test_backtest_counts_missed_rounds_and_ties_and_names_the_gap_to_the_latest_cutoffs():
-    R = reporting.DrawRecord  # noqa: N806
+    R = reports.DrawRecord  # noqa: N806
     draws = sample_records() + [
         R("900", dt.date(2026, 9, 10), "cec", lowest_crs=590, invitations_issued=2000),  # missed by 8
         R("901", dt.date(2026, 10, 1), "general", lowest_crs=582, invitations_issued=1500),  # a tie
@@ -203,7 +203,7 @@ def test_pool_position_interpolates_within_the_clients_bucket_of_the_latest_dist
 def test_candidates_above_counts_higher_buckets_in_full_and_a_share_of_the_own_bucket(score, expected):
     distribution = {"dd1": 100, "dd2": "1,000", "dd4": 50, "dd5": 50, "dd6": 50,
                     "dd7": 50, "dd8": 60, "dd17": 300, "dd18": "1,660"}
-    position = reporting.candidates_above(score, distribution)
+    position = reports.candidates_above(score, distribution)
     assert position["above"] == round(expected)
     assert position["total"] == 1660
 
@@ -299,7 +299,7 @@ def test_missing_facts_are_warnings():
 
 def test_facts_round_trip_through_the_stored_json():
     facts = spec_example_facts(profile_submitted_on=dt.date(2026, 2, 1))
-    assert reporting.facts_from_dict(reporting.facts_to_dict(facts)) == facts
+    assert reports.facts_from_dict(reports.facts_to_dict(facts)) == facts
 
 
 def test_diff_names_the_changed_fact_the_factor_it_moved_and_the_new_program():
@@ -309,10 +309,10 @@ def test_diff_names_the_changed_fact_the_factor_it_moved_and_the_new_program():
     new_facts = dataclasses.replace(old_facts, language_tests=tuple(tests))
     old = build(old_facts)
     new = build(new_facts, as_of=dt.date(2027, 4, 5))  # after the birthday too
-    diff = reporting.diff_reports(
-        {"as_of": "2026-11-24", "rules": old["rules"], "facts": reporting.facts_to_dict(old_facts),
+    diff = reports.diff_reports(
+        {"as_of": "2026-11-24", "rules": old["rules"], "facts": reports.facts_to_dict(old_facts),
          "results": old},
-        {"as_of": "2027-04-05", "rules": new["rules"], "facts": reporting.facts_to_dict(new_facts),
+        {"as_of": "2027-04-05", "rules": new["rules"], "facts": reports.facts_to_dict(new_facts),
          "results": new},
     )
     assert diff["as_of"]["changed"] and not diff["rules"]["changed"]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from clients.models import Client, LanguageTest
 from clients.tests.factories import ClientFactory, FirmFactory, member
-from eligibility import reporting, services
+from eligibility import reports, services
 from eligibility.models import Report
 from eligibility.tests.report_fixtures import (
     SPEC_AS_OF,
@@ -81,7 +81,7 @@ def test_generate_stores_a_snapshot_of_facts_and_results_and_opens_the_report(cl
     assert report.rules == "2025-03-25"
     assert report.crs_total == 582
     loaded = services.clients_with_facts(Client.objects.filter(pk=client_row.pk)).get()
-    assert report.facts == reporting.facts_to_dict(services.facts_for(loaded))
+    assert report.facts == reports.facts_to_dict(services.facts_for(loaded))
     assert report.results["assessment"]["crs"]["total"] == 582
     assert report.results["backtest"]["met_count"] == 1
     assert report.generated_at is not None

@@ -8,6 +8,7 @@ follow as they do from the owner's page.
 
 from django.contrib import admin
 
+from invitations import services
 from invitations.models import (
     ChecklistItem,
     ChecklistItemType,
@@ -100,6 +101,21 @@ class ChecklistItemTypeAdmin(admin.ModelAdmin):
 @admin.register(FirmReminderSettings)
 class FirmReminderSettingsAdmin(admin.ModelAdmin):
     list_display = ("firm", "offsets_days", "updated_at", "updated_by")
+    fields = ("firm", "offsets_days", "updated_at", "updated_by")
+    readonly_fields = ("updated_at", "updated_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "firm") if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, so the firm's open invitations follow, as from the owner's page.
+
+        The form has already checked the days (the model field's validator, the service's own).
+        """
+        services.set_reminder_offsets(firm=obj.firm, offsets=obj.offsets_days, by=request.user)
+        saved = FirmReminderSettings.objects.get(firm=obj.firm)
+        obj.pk, obj.offsets_days, obj.updated_at, obj.updated_by = (
+            saved.pk, saved.offsets_days, saved.updated_at, saved.updated_by)
 
     def has_delete_permission(self, request, obj=None):
         return False  # the firm would fall back to the defaults without its open invitations following

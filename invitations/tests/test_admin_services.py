@@ -22,6 +22,29 @@ def superuser(client):
     return user
 
 
+def test_a_schedule_saved_in_the_admin_reaches_the_open_invitations(client, superuser):
+    applicant, invitation = invited_client()
+    assert FirmReminderSettings.objects.filter(firm=applicant.firm).count() == 0
+
+    response = client.post(reverse("admin:invitations_firmremindersettings_add"),
+                           {"firm": applicant.firm.pk, "offsets_days": "[50, 30, 2]"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = FirmReminderSettings.objects.get(firm=applicant.firm)
+    assert (row.offsets_days, row.updated_by) == ([50, 30, 2], superuser)
+    statuses = dict(invitation.reminders.values_list("offset_days", "status"))
+    assert statuses[50] == "pending" and statuses[30] == "pending" and statuses[2] == "pending"
+    assert statuses[45] == "cancelled" and statuses[7] == "cancelled"
+
+    response = client.post(reverse("admin:invitations_firmremindersettings_change", args=[row.pk]),
+                           {"offsets_days": "[45, 7]"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    statuses = dict(invitation.reminders.values_list("offset_days", "status"))
+    assert (statuses[45], statuses[7], statuses[50], statuses[2]) == ("pending", "pending", "cancelled",
+                                                                      "cancelled")
+
+
 @pytest.mark.parametrize("offsets", ["[]", "[60]", "[3, 3]", "not json", "[7.5]"])
 def test_a_bad_schedule_in_the_admin_is_a_field_message_and_changes_nothing(client, superuser, offsets):
     applicant, invitation = invited_client()

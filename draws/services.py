@@ -358,15 +358,14 @@ class DigestSendError(RuntimeError):
 def send_draw_digests(*, draw_id: int) -> int:
     """Email each consultant one digest of their own clients matched in the round.
 
-    One DrawDigest row per (round, consultant), unique: pending rows are claimed
-    in one statement (select_for_update skip_locked, then a claim time), sent
-    over one SMTP session, and each is marked sent right after its email is
-    accepted. A re-run or a second worker skips sent and freshly claimed rows, so
-    no consultant gets a second digest; a claim older than CLAIM_LEASE (a worker
-    killed mid-send) is taken over. A consultant only ever sees clients of their
-    own firm. Returns how many digests this call sent; raises DigestSendError
-    while any digest of the round is still unsent, so the task retries. Links in the
-    email start with settings.SITE_URL.
+    Sent once by the project's send-once pattern (described once, in invitations.delivery's
+    docstring), on one DrawDigest row per (round, consultant): the round's unsent rows are
+    claimed together (SKIP LOCKED, then a claim time; a claim older than CLAIM_LEASE, a worker
+    killed mid-send, is taken over), sent after that commit over one SMTP session, and each is
+    marked sent right after its email is accepted; a failed one releases its claim. A consultant
+    only ever sees clients of their own firm. Returns how many digests this call sent; raises
+    DigestSendError while any digest of the round is still unsent, so the task retries. Links in
+    the email start with settings.SITE_URL.
     """
     draw = Draw.objects.select_related("category").get(pk=draw_id)
     digests = _digests_by_consultant(draw)

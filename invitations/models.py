@@ -283,16 +283,17 @@ class ChecklistItem(models.Model):
 
 
 class ConsultantDigest(models.Model):
-    """A consultant's daily summary: one row per consultant and day, so it goes out once.
+    """A consultant's daily summary: one row per consultant and day, claimed before it is sent and
+    marked sent after (invitations.delivery's send-once pattern; invitations.digest sends it).
 
-    A summary that can never be sent (an address or a name no mail server accepts) is a row
-    too, without sent_at and with the error: the day's later runs skip it and the other
-    consultants' summaries still go out. Any other failure (an SMTP outage, an error in our
-    code) leaves no row: the next run tries again.
+    A summary that can never be sent (an address or a name no mail server accepts) keeps its claim
+    and its error, without sent_at: the day's later runs skip it and the other consultants'
+    summaries still go out. Any other failure releases the claim: the next run tries again.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     overdue_items = models.PositiveIntegerField(default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)

@@ -170,9 +170,31 @@ def test_a_summary_during_an_smtp_outage_is_retried_next_run(smtp_server):
     near_deadline = ISSUED_AT + dt.timedelta(days=55)
     smtp_server.stop()
     assert digest.send_daily_digests(now=near_deadline) == 0
-    assert not ConsultantDigest.objects.exists()
+    row = ConsultantDigest.objects.get()  # the claim released: unsent, unclaimed, no error
+    assert (row.sent_at, row.claimed_at, row.error) == (None, None, "")
     smtp_server.start()
     assert digest.send_daily_digests(now=near_deadline + dt.timedelta(hours=1)) == 1
+    assert ConsultantDigest.objects.get().sent_at == near_deadline + dt.timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_a_summary_claimed_by_a_run_that_died_goes_out_once_after_the_claim_lease(smtp_server):
+    ensure_default_item_types()
+    firm = FirmFactory(time_zone="America/Toronto")
+    consultant = member(firm, email="c@p.example")
+    c = ClientFactory(firm=firm, consultant=consultant)
+    services.record_invitation(client=c, issued_at=ISSUED_AT, by=consultant, now=ISSUED_AT)
+    near_deadline = ISSUED_AT + dt.timedelta(days=55)
+    # Another run claimed today's summary, then its worker died before sending it.
+    ConsultantDigest.objects.create(user=consultant, sent_on=dt.date(2027, 3, 28), claimed_at=near_deadline)
+
+    assert digest.send_daily_digests(now=near_deadline + dt.timedelta(minutes=5)) == 0  # still claimed
+    after_lease = near_deadline + delivery.CLAIM_LEASE
+    assert digest.send_daily_digests(now=after_lease) == 1  # the claim lapsed: taken over, sent
+    assert digest.send_daily_digests(now=after_lease + dt.timedelta(hours=1)) == 0
+    assert len(smtp_server.wait_for(1)) == 1
+    row = ConsultantDigest.objects.get()
+    assert (row.sent_at, row.claimed_at) == (after_lease, after_lease)
 
 
 # --- publishing the delivery chunks ---------------------------------------------------------------

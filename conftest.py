@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -11,6 +13,9 @@ import pytest
 # inherit it): a test database is created anew each run and reuses ids, but Redis keeps what an
 # earlier run cached under those ids.
 os.environ["CACHE_KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+# Uploaded documents (the local "documents" storage) go to a folder of this run, never the checkout's
+# private-files/; live servers and Celery workers inherit it.
+os.environ["PRIVATE_FILES_ROOT"] = tempfile.mkdtemp(prefix="itadesk-private-files-")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,14 +45,10 @@ def _plain_static_storage(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _private_files_in_tmp(settings, tmp_path_factory):
-    """Uploaded documents go to a folder of the test run (the local backend), never private-files/."""
-    if settings.STORAGES["documents"]["BACKEND"].endswith("FileSystemStorage"):
-        location = tmp_path_factory.getbasetemp() / "private-files"
-        settings.STORAGES = {**settings.STORAGES, "documents": {
-            **settings.STORAGES["documents"],
-            "OPTIONS": {**settings.STORAGES["documents"]["OPTIONS"], "location": location}}}
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_removed_at_the_end():
+    yield
+    shutil.rmtree(os.environ["PRIVATE_FILES_ROOT"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -165,9 +165,12 @@ def _change(entry: AuditedModel, row, prev, user_names) -> Change:
     )
     if kind == "deleted":
         return change
+    kept = {f.attname for f in entry.historical._meta.concrete_fields}  # less any excluded_fields
     for f in entry.model._meta.concrete_fields:
         # The firm never changes and its id says nothing to the reader.
         if f.name in IGNORED_FIELDS or f.name == "firm" or f.attname == entry.client_attname:
+            continue
+        if f.attname not in kept:
             continue
         new = getattr(row, f.attname)
         old = getattr(prev, f.attname) if prev is not None else None

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_safe
 
 from clients.selectors import membership_for
 from dashboard import selectors
+from documents.selectors import count_to_review
+from intake.selectors import count_pending
 from invitations.clock import firm_zone
 
 
@@ -46,6 +48,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "new_matches": new_matches,
         "match_days": selectors.MATCH_DAYS,
         "alerts": alerts,
+        # What clients sent through the portal, waiting for the firm: one COUNT each, read live.
+        "documents_to_review": count_to_review(firm_id=scope.firm_id,
+                                               consultant_id=scope.user_id if scope.is_mine else None),
+        "changes_to_review": count_pending(user),
         "rounds": rounds,
         "stale_rounds": sum(r.is_stale for r in rounds),
         "histogram": distribution.chart_data(),

@@ -25,6 +25,17 @@ def count_to_review(*, firm_id: int | None, consultant_id: int | None = None) ->
     return qs.count()
 
 
+def documents_to_review(*, firm_id: int | None, consultant_id: int | None = None,
+                        limit: int = PANEL_ROWS) -> list[Document]:
+    """The oldest documents waiting for review in a firm (or one consultant's clients): 1 query."""
+    if firm_id is None:
+        return []
+    qs = Document.objects.filter(firm_id=firm_id, status=Document.Status.TO_REVIEW)
+    if consultant_id is not None:
+        qs = qs.filter(client__consultant_id=consultant_id)
+    return list(qs.select_related("client__consultant", "item").order_by("uploaded_at", "id")[:limit])
+
+
 def client_documents(client: Client, *, limit: int = PANEL_ROWS) -> list[Document]:
     """One client's documents for the staff panel: to review first (oldest first), then the newest."""
     waiting_first = Case(When(status=Document.Status.TO_REVIEW, then=Value(0)), default=Value(1),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from clients.permissions import EDIT_CLIENTS, MANAGE_REMINDER_SCHEDULE, VIEW_CLIENTS, require, role_required
 from clients.selectors import clients_for, membership_for
-from documents import services
+from documents import selectors, services
 from documents.forms import RetentionForm, ReviewForm
 from documents.models import Document
 from documents.responses import attachment
@@ -76,3 +76,16 @@ def retention(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("invitations:settings") + "#documents-retention")
     return render(request, "documents/retention.html", {"form": form, "firm": firm},
                   status=400 if request.method == "POST" else 200)
+
+
+@role_required(VIEW_CLIENTS)
+@require_safe
+def to_review(request: HttpRequest) -> HttpResponse:
+    """The firm's documents waiting for review, oldest first (?scope=mine: the user's clients): 2 queries."""
+    membership = membership_for(request.user)
+    mine = request.GET.get("scope") == "mine"
+    scope = {"firm_id": membership.firm_id, "consultant_id": request.user.pk if mine else None}
+    return render(request, "documents/to_review.html", {
+        "documents": selectors.documents_to_review(**scope), "total": selectors.count_to_review(**scope),
+        "mine": mine, "limit": selectors.PANEL_ROWS,
+    })

@@ -151,6 +151,21 @@ MATRIX: dict[str, Row] = {
     "eligibility:dismiss_alert": Row(_url("eligibility:dismiss_alert", "alert"),
                                      get="405 405 405 405 302 405",
                                      post="302 302 302 404 302 404"),
+    # Files a client sent: any member downloads them and reviews them (the review page; a POST
+    # without a decision is the page again with the field's message); the firm's list of files to
+    # review; the owner sets how long files are kept (an empty POST: the page with the message).
+    "documents:download": Row(_url("documents:download", "client", "document"),
+                              get="200 200 200 404 302 404",
+                              post="405 405 405 405 302 405"),
+    "documents:review": Row(_url("documents:review", "client", "document"),
+                            get="200 200 200 404 302 404",
+                            post="400 400 400 404 302 404"),
+    "documents:to_review": Row(_url("documents:to_review"),
+                               get="200 200 200 403 302 200",
+                               post="405 405 405 403 302 405"),
+    "documents:retention": Row(_url("documents:retention"),
+                               get="200 403 403 403 302 200",
+                               post="400 403 403 403 302 400"),
 }
 
 # Draws and categories in Django's admin: staff only (clients.permissions.MANAGE_DRAWS). Anyone
@@ -210,6 +225,17 @@ PORTAL_MATRIX: dict[str, PortalRow] = {
     "portal:sign_out": PortalRow(_url("portal:sign_out"),
                                  get="405 405 404 404 405",
                                  post="302 302 404 404 302"),
+    # The client's documents: their checklist, one of their items (a POST without files: the page
+    # with its message, nothing stored) and a file they sent; another client's are 404.
+    "portal:documents:list": PortalRow(_url("portal:documents:list"),
+                                       get="200 200 404 404 302",
+                                       post="405 405 404 404 302"),
+    "portal:documents:item": PortalRow(_url("portal:documents:item", "item"),
+                                       get="200 404 404 404 302",
+                                       post="400 404 404 404 302"),
+    "portal:documents:download": PortalRow(_url("portal:documents:download", "document"),
+                                           get="200 404 404 404 302",
+                                           post="405 405 404 404 302"),
 }
 
 

@@ -26,6 +26,8 @@ from clients.tests.factories import (
     LanguageTestFactory,
     member,
 )
+from documents.models import Document
+from documents.tests.samples import upload_for
 from draws.models import Draw
 from draws.tests.factories import DrawFactory
 from eligibility.models import Alert, Report
@@ -52,6 +54,8 @@ class World:
     extra: dict = field(default_factory=dict)
     # Another client of the same firm, with portal access like `client` (the portal's role matrix).
     same_firm_client: Client | None = None
+    # A file the client sent for `item`, waiting for review (the documents pages).
+    document: Document | None = None
 
 
 def ensure_default_item_types() -> None:
@@ -96,6 +100,7 @@ def build_world(*, first_name: str = SECRET, last_name: str = "Reyes") -> World:
                "anonymous": None, "other_firm": other_owner},
         client=client, other_client=other_client, report=report, earlier_report=earlier,
         invitation=invitation, item=item, alert=alert, draw=draw, same_firm_client=same_firm_client,
+        document=upload_for(client, item, "passport-scan.pdf"),
     )
 
 

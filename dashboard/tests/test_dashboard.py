@@ -376,8 +376,9 @@ def test_a_client_named_like_a_script_shows_as_text_in_every_widget(client, team
 
 # --- a constant number of queries ------------------------------------------------------------------
 
-QUERY_BUDGET = 19  # session, user, membership, firm + 14 for the widgets (see dashboard.selectors) + 1 for
-# the round-data banner (draws.freshness.round_data_freshness)
+QUERY_BUDGET = 21  # session, user, membership, firm + 14 for the widgets (see dashboard.selectors) + 1 for
+# the round-data banner (draws.freshness.round_data_freshness) + 2 for what clients sent through the portal
+# (documents to review, fact changes to review: one COUNT each)
 
 
 def populate(team, rounds, start: int, count: int) -> None:

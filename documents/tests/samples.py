@@ -93,3 +93,14 @@ def png_declaring(width: int, height: int) -> bytes:
 def truncated_png() -> bytes:
     data = png()
     return data[: len(data) // 2]
+
+
+def upload_for(client, item, name: str = "passport.pdf"):
+    """One PDF the client sent for `item` (through the upload service), waiting for review."""
+    from documents.services import upload_documents
+    from documents.validation import Incoming
+
+    data = pdf()
+    [document] = upload_documents(client=client, item=item,
+                                  files=[Incoming(name, len(data), io.BytesIO(data))])
+    return document

@@ -1,4 +1,4 @@
-"""Display helpers for report templates: translated labels for the codes reporting.py returns,
+"""Display helpers for report templates: translated labels for the codes eligibility.reports returns,
 ISO dates as dates, signed numbers, and the pool's inline SVG chart (page and PDF alike; the rounds'
 chart is in round_charts)."""
 
@@ -162,7 +162,7 @@ def _n(value: float) -> str:
 @register.simple_tag
 def pool_chart(pool: dict, width: int = 720, height: int = 180) -> SafeString:
     """Inline SVG: candidates per score band of the latest distribution, the client's band marked."""
-    from eligibility.reporting import DD_BUCKETS  # noqa: PLC0415 - keeps the tag module light
+    from eligibility.reports import DD_BUCKETS  # noqa: PLC0415 - keeps the tag module light
 
     if not pool:
         return mark_safe("")  # noqa: S308 - constant

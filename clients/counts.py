@@ -46,6 +46,14 @@ def cache_set(key: str, value, timeout: float | None) -> None:
         log.warning("cache unavailable, %s not kept: %s", key.split(":", 1)[0], exc)
 
 
+def cache_delete(key: str) -> None:
+    """cache.delete, or nothing when the cache does not answer (the key then lives out its timeout)."""
+    try:
+        cache.delete(key)
+    except CACHE_DOWN as exc:
+        log.warning("cache unavailable, %s not forgotten: %s", key.split(":", 1)[0], exc)
+
+
 def _version_key(firm_id: int) -> str:
     return f"firm:version:{connection.settings_dict['NAME']}:{firm_id}"
 

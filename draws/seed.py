@@ -34,6 +34,9 @@ PERIOD_STARTS = {
 # Physicians with Canadian work experience was created on 2025-12-08 (first round 2026-02-19).
 STARTS = {("2026", "physicians_cdn"): date(2025, 12, 8)}
 
+# Seed data only: IRCC's French names, written into Category.name_fr when a row of the file has
+# none. Pages and reports read the stored name_fr (draws.selectors.category_names_fr), which an
+# admin may correct.
 NAMES_FR = {
     "french": "Compétence linguistique en français",
     "healthcare": "Professions de la santé",

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from django.db import connection
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from draws.models import Draw
+from clients.counts import cache_delete, cache_get, cache_set
+from draws.models import Category, Draw
 from draws.palette import TYPE_COLOURS, series_colour
 
 EXPORT_COLUMNS = ["round", "date", "type", "category", "invitations", "lowest_crs", "tie_break_at"]
@@ -209,3 +211,53 @@ def invitations_chart(draws: Sequence[Draw]) -> dict:
     ]
     return {"months": months, "series": series}
 
+
+
+# The French name of each category, as recorded (name_fr, which an admin may correct), read on
+# every French page that names a category (reports, the client page, alerts). Kept in the cache
+# (Redis in production) under the database's name: forgotten when a category is saved or deleted,
+# computed again after every migrate (draws.apps); the page that finds it missing (or a cache that
+# does not answer) reads it in one query. A page reading the names while an edit is committing may
+# keep the old ones: they last CATEGORY_NAMES_SECONDS at most.
+CATEGORY_NAMES_SECONDS = 3600
+
+
+def _category_names_key() -> str:
+    return f"categories:names-fr:{connection.settings_dict['NAME']}"
+
+
+def _read_category_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    rows = (Category.objects.exclude(name_fr="").order_by("slug", "-effective_from")
+            .values_list("slug", "name_fr"))
+    for slug, name_fr in rows:
+        names.setdefault(slug, name_fr)  # the newest list period that has a French name
+    return names
+
+
+def category_names_fr() -> dict[str, str]:
+    """{slug: French name as recorded}: from the cache, else one query."""
+    names = cache_get(_category_names_key())
+    if names is None:
+        names = refresh_category_names()
+    return names
+
+
+def refresh_category_names() -> dict[str, str]:
+    """Read the French names again and keep them in the cache."""
+    names = _read_category_names()
+    cache_set(_category_names_key(), names, CATEGORY_NAMES_SECONDS)
+    return names
+
+
+def category_names_after_migrate(**kwargs) -> None:
+    """post_migrate: a data migration may have changed the names (and a partial migrate may not
+    have created the table yet)."""
+    if Category._meta.db_table in connection.introspection.table_names():
+        refresh_category_names()
+
+
+def forget_category_names(**kwargs) -> None:
+    """post_save / post_delete of a Category: the next page reads the names again (no query here,
+    nothing deferred: an admin save or an import stays as it was)."""
+    cache_delete(_category_names_key())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eligibility.models import Report
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 
 
 def _with_status(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,28 +14,38 @@ from clients.models import Client, Education, Job, LanguageTest, Noc
 from draws.models import Category, Draw
 from eligibility import reports, rules
 from eligibility.models import Alert, ClientAssessment, Report
-from eligibility.rules import facts as F
-from eligibility.rules import status as verdict
-from eligibility.rules.dates import add_years
+from eligibility.rules import verdict
 
 
-def category_rules(*, as_of: date | None = None) -> list[F.CategoryRule]:
-    """Every category (or those in force on as_of) as engine input, in 2 queries."""
+def _categories(as_of: date | None):
     qs = Category.objects.prefetch_related("nocs")
     if as_of is not None:
         qs = qs.filter(effective_from__lte=as_of).exclude(effective_to__lt=as_of)
-    return [
-        F.CategoryRule(
-            slug=c.slug,
-            name=c.name_en,
-            effective_from=c.effective_from,
-            effective_to=c.effective_to,
-            experience_rule=c.experience_rule,
-            nocs=frozenset(n.code for n in c.nocs.all()),
-            list_unconfirmed=c.is_list_unconfirmed,
-        )
-        for c in qs
-    ]
+    return qs
+
+
+def _category_rule(c: Category) -> rules.CategoryRule:
+    return rules.CategoryRule(
+        slug=c.slug,
+        name=c.name_en,
+        effective_from=c.effective_from,
+        effective_to=c.effective_to,
+        experience_rule=c.experience_rule,
+        nocs=frozenset(n.code for n in c.nocs.all()),
+        list_unconfirmed=c.is_list_unconfirmed,
+    )
+
+
+def category_rules(*, as_of: date | None = None) -> list[rules.CategoryRule]:
+    """Every category (or those in force on as_of) as engine input, in 2 queries."""
+    return [_category_rule(c) for c in _categories(as_of)]
+
+
+def category_rules_and_names(*, as_of: date) -> tuple[list[rules.CategoryRule], dict[str, str]]:
+    """category_rules(as_of=...) and {slug: the name in the page's language} (Category.name: the
+    recorded French name on French pages), from the same 2 queries."""
+    rows = list(_categories(as_of))
+    return [_category_rule(c) for c in rows], {c.slug: c.name for c in rows}
 
 
 def clients_with_facts(qs):
@@ -47,26 +57,27 @@ def clients_with_facts(qs):
     )
 
 
-def _credential(e: Education) -> F.Credential:
-    return F.Credential(level=e.level, canadian=e.is_canadian, completed_on=e.completed_on, eca_on=e.eca_on)
+def _credential(e: Education) -> rules.Credential:
+    return rules.Credential(level=e.level, canadian=e.is_canadian, completed_on=e.completed_on,
+                            eca_on=e.eca_on)
 
 
-def _test(t: LanguageTest) -> F.LanguageTest:
-    return F.LanguageTest(
+def _test(t: LanguageTest) -> rules.LanguageTest:
+    return rules.LanguageTest(
         test=t.test, taken_on=t.taken_on, listening=float(t.listening), reading=float(t.reading),
         writing=float(t.writing), speaking=float(t.speaking),
     )
 
 
-def _job(j: Job) -> F.Job:
-    return F.Job(
+def _job(j: Job) -> rules.Job:
+    return rules.Job(
         noc=j.noc_id, country=j.country.upper(), start=j.start_on, end=j.end_on,
         hours_per_week=float(j.hours_per_week), paid=j.is_paid, self_employed=j.is_self_employed,
         full_time_student=j.was_full_time_student,
     )
 
 
-def facts_for(client: Client) -> F.Facts:
+def facts_for(client: Client) -> rules.Facts:
     """The engine's input for a client (use clients_with_facts to avoid per-client queries)."""
     educations = list(client.educations.all())
     tests = list(client.languagetests.all())
@@ -74,14 +85,14 @@ def facts_for(client: Client) -> F.Facts:
     spouse = None
     spouse_row = getattr(client, "spouse", None) if _has_spouse_row(client) else None
     if spouse_row is not None and client.marital_status in ("married", "common_law"):
-        spouse = F.Spouse(
+        spouse = rules.Spouse(
             accompanying=spouse_row.is_accompanying,
             canadian_citizen_or_pr=spouse_row.is_canadian_citizen_or_pr,
             education=tuple(_credential(e) for e in educations if e.of_spouse),
             language_tests=tuple(_test(t) for t in tests if t.of_spouse),
             work_history=tuple(_job(j) for j in jobs if j.of_spouse),
         )
-    return F.Facts(
+    return rules.Facts(
         date_of_birth=client.date_of_birth,
         marital_status=client.marital_status,
         spouse=spouse,
@@ -89,12 +100,12 @@ def facts_for(client: Client) -> F.Facts:
         language_tests=tuple(_test(t) for t in tests if not t.of_spouse),
         work_history=tuple(_job(j) for j in jobs if not j.of_spouse),
         certificate_of_qualification=(
-            F.Certificate(noc=client.certificate_noc_id or "", province=client.certificate_province)
+            rules.Certificate(noc=client.certificate_noc_id or "", province=client.certificate_province)
             if client.has_certificate else None
         ),
         provincial_nomination=client.has_provincial_nomination,
         job_offer=(
-            F.JobOffer(noc=client.job_offer_noc_id or "", years=client.job_offer_years)
+            rules.JobOffer(noc=client.job_offer_noc_id or "", years=client.job_offer_years)
             if client.has_job_offer else None
         ),
         sibling_in_canada=client.has_sibling_in_canada,
@@ -113,7 +124,7 @@ def _has_spouse_row(client: Client) -> bool:
 
 
 def assess_client(client: Client, *, as_of: date | None = None,
-                  categories: Sequence[F.CategoryRule] | None = None) -> rules.Assessment:
+                  categories: Sequence[rules.CategoryRule] | None = None) -> rules.Assessment:
     """The engine's assessment of one client as of a date (default today)."""
     as_of = as_of or timezone.localdate()
     if categories is None:
@@ -348,11 +359,11 @@ def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_o
 
     latest: dict[tuple[int, bool, str], dict] = {}
     tests = LanguageTest.objects.filter(
-        client_id__in=client_ids, taken_on__gt=add_years(as_of, -rules.LANGUAGE_TEST_VALID_YEARS),
+        client_id__in=client_ids, taken_on__gt=rules.add_years(as_of, -rules.LANGUAGE_TEST_VALID_YEARS),
         taken_on__lte=as_of,
     ).order_by("taken_on", "id").values("id", "client_id", "of_spouse", "test", "taken_on")
     for t in tests:
-        language = "fr" if t["test"] in F.FRENCH_TESTS else "en"
+        language = "fr" if t["test"] in rules.FRENCH_TESTS else "en"
         latest[(t["client_id"], t["of_spouse"], language)] = t
     for t in latest.values():
         expires_on = rules.language_test_expires_on(t["taken_on"])
@@ -363,8 +374,8 @@ def _document_alerts(client_ids: Sequence[int], owners: dict[int, dict], *, as_o
                                  "expires_on": expires_on.isoformat()}))
     ecas = Education.objects.filter(
         client_id__in=client_ids, is_canadian=False,
-        eca_on__gte=add_years(as_of, -rules.ECA_VALID_YEARS),
-        eca_on__lte=add_years(soon, -rules.ECA_VALID_YEARS),
+        eca_on__gte=rules.add_years(as_of, -rules.ECA_VALID_YEARS),
+        eca_on__lte=rules.add_years(soon, -rules.ECA_VALID_YEARS),
     ).values("id", "client_id", "of_spouse", "level", "eca_on")
     for e in ecas:
         expires_on = rules.eca_expires_on(e["eca_on"])

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules.dates import add_years
 
 from .snapshot import DatedAssessor
 
@@ -37,7 +36,7 @@ def backtest_rounds(assess: DatedAssessor, data: Mapping[str, Any], *, as_of: da
                     draws: Sequence[DrawRecord], names: Mapping[str, str]) -> dict[str, Any]:
     """Each round of the twelve months to as_of: open to the facts known that day, and met or not;
     the round types open now, and the gap to the latest round of each."""
-    since = add_years(as_of, -1)
+    since = rules.add_years(as_of, -1)
     rounds = []
     for d in draws:
         if not since <= d.drawn_on <= as_of:

@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules import facts as F
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 
 from .backtest import DrawRecord, backtest_rounds
 from .pool import pool_position
@@ -21,7 +20,7 @@ REPORT_VERSION = 1
 EXPIRY_ALERT_DAYS = 30
 
 
-def build_report(facts: F.Facts, *, as_of: date, categories: Sequence[F.CategoryRule],
+def build_report(facts: rules.Facts, *, as_of: date, categories: Sequence[rules.CategoryRule],
                  draws: Sequence[DrawRecord], horizon_days: int = 365,
                  occupation_titles: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything a report shows, as JSON-ready plain data (see the module docstring).
@@ -124,7 +123,7 @@ def _programs(assessment: Any, data: Mapping[str, Any]) -> list[dict]:
 
 
 def _categories(assess: DatedAssessor, assessment: Any, *, as_of: date, horizon: date,
-                periods: Sequence[F.CategoryRule], names: Mapping[str, str],
+                periods: Sequence[rules.CategoryRule], names: Mapping[str, str],
                 titles: Mapping[str, str]) -> list[dict]:
     """Each category in force: the engine's result, its name and rule, eligible ones first."""
     by_slug = {c.slug: c for c in periods}
@@ -153,7 +152,7 @@ def _category_eligible(data: Mapping[str, Any], slug: str) -> bool:
     return any(c["slug"] == slug and c["eligible"] for c in data["categories"])
 
 
-def document_expiries(facts: F.Facts, *, as_of: date) -> list[dict[str, Any]]:
+def document_expiries(facts: rules.Facts, *, as_of: date) -> list[dict[str, Any]]:
     """Language tests (2 years), ECAs (5 years) and the Express Entry profile (12 months).
 
     Each with its expiry date, days left (negative once expired) and whether it falls
@@ -185,7 +184,7 @@ def document_expiries(facts: F.Facts, *, as_of: date) -> list[dict[str, Any]]:
     return docs
 
 
-def warnings(facts: F.Facts, data: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], *,
+def warnings(facts: rules.Facts, data: Mapping[str, Any], documents: Sequence[Mapping[str, Any]], *,
              as_of: date) -> list[dict[str, Any]]:
     """Coded warnings (templates phrase them) followed by the engine's own warnings as text
     (the engine names expired documents and credentials without an ECA)."""

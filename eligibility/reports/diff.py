@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 
 
 def diff_reports(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules.dates import add_years
 
 from .backtest import DrawRecord, draw_key, type_label
 from .snapshot import iso
@@ -70,7 +69,7 @@ def pool_position(score: int, *, draws: Sequence[DrawRecord], as_of: date, eligi
         return None
     latest = max(with_dist, key=lambda d: (d.drawn_on, d.round_number))
     position = candidates_above(score, latest.distribution)
-    since = add_years(as_of, -1)
+    since = rules.add_years(as_of, -1)
     by_type = []
     for key in eligible_types:
         rounds = [d for d in draws if draw_key(d) == key and since <= d.drawn_on <= as_of]

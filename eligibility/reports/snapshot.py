@@ -12,21 +12,20 @@ from datetime import date
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules import facts as F
 
 
-def facts_to_dict(facts: F.Facts) -> dict[str, Any]:
+def facts_to_dict(facts: rules.Facts) -> dict[str, Any]:
     """The facts in the input shape of shared/spec/assessment.md (plus ECA and profile dates)."""
 
-    def credential(c: F.Credential) -> dict[str, Any]:
+    def credential(c: rules.Credential) -> dict[str, Any]:
         return {"level": c.level, "canadian": c.canadian, "completed": iso(c.completed_on),
                 "eca": iso(c.eca_on)}
 
-    def test(t: F.LanguageTest) -> dict[str, Any]:
+    def test(t: rules.LanguageTest) -> dict[str, Any]:
         return {"test": t.test, "date": iso(t.taken_on), "listening": t.listening,
                 "reading": t.reading, "writing": t.writing, "speaking": t.speaking}
 
-    def job(j: F.Job) -> dict[str, Any]:
+    def job(j: rules.Job) -> dict[str, Any]:
         return {"noc": j.noc, "country": j.country, "start": iso(j.start), "end": iso(j.end),
                 "hours_per_week": j.hours_per_week, "paid": j.paid, "self_employed": j.self_employed,
                 "full_time_student": j.full_time_student}
@@ -60,30 +59,30 @@ def facts_to_dict(facts: F.Facts) -> dict[str, Any]:
     }
 
 
-def facts_from_dict(data: Mapping[str, Any]) -> F.Facts:
+def facts_from_dict(data: Mapping[str, Any]) -> rules.Facts:
     """The inverse of facts_to_dict (for stored snapshots, which are trusted)."""
 
-    def credential(c: Mapping[str, Any]) -> F.Credential:
-        return F.Credential(level=c["level"], canadian=c.get("canadian", False),
+    def credential(c: Mapping[str, Any]) -> rules.Credential:
+        return rules.Credential(level=c["level"], canadian=c.get("canadian", False),
                             completed_on=to_date(c.get("completed")), eca_on=to_date(c.get("eca")))
 
-    def test(t: Mapping[str, Any]) -> F.LanguageTest:
-        return F.LanguageTest(test=t["test"], taken_on=to_date(t["date"]), listening=t["listening"],
+    def test(t: Mapping[str, Any]) -> rules.LanguageTest:
+        return rules.LanguageTest(test=t["test"], taken_on=to_date(t["date"]), listening=t["listening"],
                               reading=t["reading"], writing=t["writing"], speaking=t["speaking"])
 
-    def job(j: Mapping[str, Any]) -> F.Job:
-        return F.Job(noc=j["noc"], country=j["country"], start=to_date(j["start"]), end=to_date(j.get("end")),
-                     hours_per_week=j["hours_per_week"], paid=j.get("paid", True),
-                     self_employed=j.get("self_employed", False),
-                     full_time_student=j.get("full_time_student", False))
+    def job(j: Mapping[str, Any]) -> rules.Job:
+        return rules.Job(noc=j["noc"], country=j["country"], start=to_date(j["start"]),
+                         end=to_date(j.get("end")), hours_per_week=j["hours_per_week"],
+                         paid=j.get("paid", True), self_employed=j.get("self_employed", False),
+                         full_time_student=j.get("full_time_student", False))
 
     s = data.get("spouse")
     coq = data.get("certificate_of_qualification")
     offer = data.get("job_offer")
-    return F.Facts(
+    return rules.Facts(
         date_of_birth=to_date(data["date_of_birth"]),
         marital_status=data.get("marital_status", "single"),
-        spouse=F.Spouse(
+        spouse=rules.Spouse(
             accompanying=s["accompanying"], canadian_citizen_or_pr=s["canadian_citizen_or_pr"],
             education=tuple(credential(c) for c in s.get("education", ())),
             language_tests=tuple(test(t) for t in s.get("language_tests", ())),
@@ -92,9 +91,10 @@ def facts_from_dict(data: Mapping[str, Any]) -> F.Facts:
         education=tuple(credential(c) for c in data.get("education", ())),
         language_tests=tuple(test(t) for t in data.get("language_tests", ())),
         work_history=tuple(job(j) for j in data.get("work_history", ())),
-        certificate_of_qualification=F.Certificate(noc=coq["noc"], province=coq["province"]) if coq else None,
+        certificate_of_qualification=(rules.Certificate(noc=coq["noc"], province=coq["province"])
+                                      if coq else None),
         provincial_nomination=data.get("provincial_nomination", False),
-        job_offer=F.JobOffer(noc=offer["noc"], years=offer.get("years", 1)) if offer else None,
+        job_offer=rules.JobOffer(noc=offer["noc"], years=offer.get("years", 1)) if offer else None,
         sibling_in_canada=data.get("sibling_in_canada", False),
         family_size=data.get("family_size", 1),
         settlement_funds_cad=data.get("settlement_funds_cad"),
@@ -102,11 +102,11 @@ def facts_from_dict(data: Mapping[str, Any]) -> F.Facts:
     )
 
 
-def facts_known_on(facts: F.Facts, day: date) -> F.Facts:
+def facts_known_on(facts: rules.Facts, day: date) -> rules.Facts:
     """The facts as they stood on `day`: tests, credentials and jobs dated later are dropped,
     a job that started earlier keeps running only up to that day (the engine counts to as_of)."""
 
-    def known_credentials(items: tuple[F.Credential, ...]) -> tuple[F.Credential, ...]:
+    def known_credentials(items: tuple[rules.Credential, ...]) -> tuple[rules.Credential, ...]:
         kept = []
         for c in items:
             if c.completed_on is not None and c.completed_on > day:
@@ -116,10 +116,10 @@ def facts_known_on(facts: F.Facts, day: date) -> F.Facts:
             kept.append(c)
         return tuple(kept)
 
-    def known_tests(items: tuple[F.LanguageTest, ...]) -> tuple[F.LanguageTest, ...]:
+    def known_tests(items: tuple[rules.LanguageTest, ...]) -> tuple[rules.LanguageTest, ...]:
         return tuple(t for t in items if t.taken_on <= day)
 
-    def known_jobs(items: tuple[F.Job, ...]) -> tuple[F.Job, ...]:
+    def known_jobs(items: tuple[rules.Job, ...]) -> tuple[rules.Job, ...]:
         return tuple(j for j in items if j.start <= day)
 
     spouse = facts.spouse
@@ -139,7 +139,7 @@ def facts_known_on(facts: F.Facts, day: date) -> F.Facts:
 class DatedAssessor:
     """assess() with a cache per date, and categories chosen by date from every period."""
 
-    def __init__(self, facts: F.Facts, categories: Sequence[F.CategoryRule]):
+    def __init__(self, facts: rules.Facts, categories: Sequence[rules.CategoryRule]):
         self.facts = facts
         self.categories = list(categories)
         self._cache: dict[tuple[date, bool], Any] = {}

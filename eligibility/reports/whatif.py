@@ -7,13 +7,12 @@ from datetime import date
 from typing import Any
 
 from eligibility import rules
-from eligibility.rules import facts as F
 
 from .diff import flat_diff
 from .snapshot import facts_to_dict, iso
 
 
-def what_if_ranked(facts: F.Facts, *, as_of: date, categories: Sequence[F.CategoryRule],
+def what_if_ranked(facts: rules.Facts, *, as_of: date, categories: Sequence[rules.CategoryRule],
                    total: int) -> list[dict[str, Any]]:
     """The engine's what-if changes, highest gain first: each computed by re-running the engine
     on the changed facts (which are kept as a diff against the client's facts)."""
@@ -30,7 +29,7 @@ def what_if_ranked(facts: F.Facts, *, as_of: date, categories: Sequence[F.Catego
     return rows
 
 
-def changes_ahead(facts: F.Facts, *, as_of: date, categories: Sequence[F.CategoryRule],
+def changes_ahead(facts: rules.Facts, *, as_of: date, categories: Sequence[rules.CategoryRule],
                   horizon_days: int) -> list[dict[str, Any]]:
     """The engine's dated score changes ahead (birthdays, expiries, experience), in date order."""
     items = rules.score_changes_ahead(facts, as_of=as_of, categories=categories, horizon_days=horizon_days)

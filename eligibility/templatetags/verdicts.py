@@ -16,10 +16,9 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from eligibility import i18n
+from eligibility import i18n, rules
 from eligibility.models import STATUS_LABELS
-from eligibility.rules import status as verdict
-from eligibility.rules.reasons import MISSING, parse
+from eligibility.rules import verdict
 
 register = template.Library()
 
@@ -33,7 +32,7 @@ CSS = {
 def missing_reasons(reasons: Sequence[str]) -> list[str]:
     """The reasons that say what is missing for a verdict (by code, rules.reasons.MISSING; stored
     sentences are read back into their code), else the first one."""
-    found = [r for r in reasons if getattr(parse(r), "code", None) in MISSING]
+    found = [r for r in reasons if getattr(rules.reasons.parse(r), "code", None) in rules.reasons.MISSING]
     return found or list(reasons[:1])
 
 

@@ -20,7 +20,6 @@ from clients.tests.factories import (
 from draws.models import Category, Draw
 from draws.seed import category_rows
 from eligibility import reports, rules
-from eligibility.rules import facts as F
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_ROUNDS = ROOT / "draws" / "data" / "ircc-rounds-sample.json"
@@ -61,10 +60,10 @@ def ensure_reference_data() -> None:
         setup_periodic_tasks()
 
 
-def all_category_rules() -> list[F.CategoryRule]:
+def all_category_rules() -> list[rules.CategoryRule]:
     """Every category period as engine input, straight from the seed data (no database)."""
     return [
-        F.CategoryRule(slug=r["slug"], name=r["name_en"], effective_from=r["effective_from"],
+        rules.CategoryRule(slug=r["slug"], name=r["name_en"], effective_from=r["effective_from"],
                        effective_to=r["effective_to"], experience_rule=r["experience_rule"],
                        nocs=frozenset(r["nocs"]), list_unconfirmed=r["is_list_unconfirmed"])
         for r in category_rows()
@@ -106,7 +105,7 @@ SPEC_EXAMPLE = {
 }
 
 
-def spec_example_facts(**changes) -> F.Facts:
+def spec_example_facts(**changes) -> rules.Facts:
     """The worked example of shared/spec/assessment.md (582 points on 2026-11-24)."""
     import dataclasses
 

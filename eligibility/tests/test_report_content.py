@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from eligibility import reports, rules
-from eligibility.rules import facts as F
 from eligibility.tests.report_fixtures import (
     SPEC_AS_OF,
     all_category_rules,
@@ -19,23 +18,23 @@ from eligibility.tests.report_fixtures import (
 CATEGORIES = all_category_rules()
 
 
-def build(facts: F.Facts, as_of: dt.date = SPEC_AS_OF, draws=None) -> dict:
+def build(facts: rules.Facts, as_of: dt.date = SPEC_AS_OF, draws=None) -> dict:
     return reports.build_report(facts, as_of=as_of, categories=CATEGORIES,
                                   draws=sample_records() if draws is None else draws)
 
 
-def score(facts: F.Facts, as_of: dt.date = SPEC_AS_OF) -> int:
+def score(facts: rules.Facts, as_of: dt.date = SPEC_AS_OF) -> int:
     return rules.assess(facts, as_of=as_of, categories=rules.categories_in_force(CATEGORIES, as_of)).crs.total
 
 
-def single_cec_candidate(**changes) -> F.Facts:
+def single_cec_candidate(**changes) -> rules.Facts:
     """Single, 30, IELTS CLB 9, bachelor's with ECA, Canadian TEER 1 job since 2025-02-03."""
-    facts = F.Facts(
+    facts = rules.Facts(
         date_of_birth=dt.date(1996, 6, 15),
-        education=(F.Credential(level="bachelors", completed_on=dt.date(2018, 5, 1),
+        education=(rules.Credential(level="bachelors", completed_on=dt.date(2018, 5, 1),
                                 eca_on=dt.date(2024, 2, 1)),),
-        language_tests=(F.LanguageTest("ielts_general", dt.date(2026, 1, 20), 8.0, 7.0, 7.0, 7.0),),
-        work_history=(F.Job(noc="21231", country="CA", start=dt.date(2025, 2, 3), end=None,
+        language_tests=(rules.LanguageTest("ielts_general", dt.date(2026, 1, 20), 8.0, 7.0, 7.0, 7.0),),
+        work_history=(rules.Job(noc="21231", country="CA", start=dt.date(2025, 2, 3), end=None,
                             hours_per_week=40),),
         settlement_funds_cad=16000,
         profile_submitted_on=dt.date(2026, 3, 1),
@@ -236,7 +235,7 @@ def test_what_if_english_clb9_equals_a_hand_built_profile_with_that_retake():
     rows = {r["key"]: r for r in build(facts)["what_if"]}
     # The spouse's CELPIP 7/7/6/7 raised to CLB 9 in every ability, built by hand.
     spouse = dataclasses.replace(facts.spouse, language_tests=(
-        F.LanguageTest("celpip_general", SPEC_AS_OF, 9, 9, 9, 9),))
+        rules.LanguageTest("celpip_general", SPEC_AS_OF, 9, 9, 9, 9),))
     assert rows["spouse_clb9"]["points_gained"] == score(dataclasses.replace(facts, spouse=spouse)) - 582
     # A provincial nomination fills the additional section to its 600 cap: 600 - 65.
     assert rows["provincial_nomination"]["points_gained"] == 535
@@ -274,7 +273,7 @@ def test_the_next_birthday_is_listed_with_its_date_and_points():
 
 def test_documents_expiring_are_dated_and_one_within_30_days_is_a_warning():
     facts = single_cec_candidate(language_tests=(
-        F.LanguageTest("ielts_general", dt.date(2024, 12, 10), 8.0, 7.0, 7.0, 7.0),))
+        rules.LanguageTest("ielts_general", dt.date(2024, 12, 10), 8.0, 7.0, 7.0, 7.0),))
     report = build(facts)
     docs = {d["document"]: d for d in report["documents"]}
     assert docs["language_test"]["expires_on"] == "2026-12-10"
@@ -288,7 +287,7 @@ def test_documents_expiring_are_dated_and_one_within_30_days_is_a_warning():
 
 
 def test_missing_facts_are_warnings():
-    facts = F.Facts(date_of_birth=dt.date(1990, 1, 1))
+    facts = rules.Facts(date_of_birth=dt.date(1990, 1, 1))
     codes = [w["code"] for w in build(facts)["warnings"]]
     for code in ("no_language_test", "no_education", "no_work_history", "no_profile", "no_settlement_funds"):
         assert code in codes

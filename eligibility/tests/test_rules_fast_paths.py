@@ -15,22 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligibility.rules import (
-    Assessment,
-    CategoryResult,
-    CrsProfile,
-    Derived,
-    LanguageLevels,
-    ProgramResult,
-    ProgramResults,
-    ScoredTest,
-    SpouseDerived,
-    SpouseProfile,
-    assess,
-    program_results,
-)
-from eligibility.rules.categories import category_result, category_results
-from eligibility.rules.derive import valid_tests
+from eligibility.rules import Assessment, assess
+from eligibility.rules.categories import CategoryResult, category_result, category_results
+from eligibility.rules.crs import CrsProfile, LanguageLevels, SpouseProfile
+from eligibility.rules.derive import Derived, ScoredTest, SpouseDerived, valid_tests
 from eligibility.rules.facts import (
     CategoryRule,
     Credential,
@@ -39,6 +27,7 @@ from eligibility.rules.facts import (
     LanguageTest,
     Spouse,
 )
+from eligibility.rules.programs import ProgramResult, ProgramResults, program_results
 from eligibility.rules.unchecked import unchecked
 from eligibility.rules.work import (
     accrual_date,

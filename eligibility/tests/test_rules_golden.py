@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from eligibility.rules import assess, program_results
+from eligibility.rules import assess
 from eligibility.rules.clb import score_range, table_for
 from eligibility.rules.facts import (
     ABILITIES,
@@ -42,6 +42,7 @@ from eligibility.rules.facts import (
     LanguageTest,
     Spouse,
 )
+from eligibility.rules.programs import program_results
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "data" / "assess_golden.json"

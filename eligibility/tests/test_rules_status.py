@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from eligibility.rules import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE, assess, assess_json, program_results
+from eligibility.rules import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE, assess, assess_json
 from eligibility.rules.facts import CategoryRule, Certificate, Credential, Facts, Job, JobOffer, LanguageTest
+from eligibility.rules.programs import program_results
 
 AS_OF = date(2026, 11, 24)
 CELPIP9 = LanguageTest("celpip_general", date(2026, 1, 10), 9, 9, 9, 9)

@@ -32,7 +32,7 @@ from clients.tests.factories import (
 from draws.models import Category
 from eligibility import services
 from eligibility.models import Alert, ClientAssessment, Report
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 from eligibility.tests.report_fixtures import ensure_reference_data
 
 pytestmark = pytest.mark.django_db

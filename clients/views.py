@@ -50,12 +50,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    clients = clients_for(request.user)
-    return render(request, "clients/dashboard.html", {"client_count": clients.count()})
-
-
-@login_required
 @require_safe
 def client_list(request: HttpRequest) -> HttpResponse:
     """The firm's clients: search, filters, 50 per page, stored CRS joined in (never recomputed)."""

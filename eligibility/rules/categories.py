@@ -248,13 +248,6 @@ _MILITARY = Reason("category.military_service")
 _PROGRAM_UNKNOWN = Reason("category.program_unknown")
 
 
-def category_result(
-    rule: CategoryRule, facts: Facts, *, as_of: date, programs: ProgramResults, derived: Derived
-) -> CategoryResult:
-    """One category's result (see module doc)."""
-    return _category_result(rule, _Work(facts, as_of, programs, derived))
-
-
 # Results that depend on nothing but the rule, the experience rule applied, whether a program
 # is met and the French-language reason (no listed occupation worked, unconfirmed list, military,
 # unknown rule, the French category) are immutable and the same for many clients: they are

@@ -111,14 +111,6 @@ class ProgramResults:
     fstp: ProgramResult
 
     @property
-    def any_eligible(self) -> bool:
-        return self.fsw.eligible or self.cec.eligible or self.fstp.eligible
-
-    @property
-    def eligible_programs(self) -> tuple[str, ...]:
-        return tuple(r.program for r in (self.fsw, self.cec, self.fstp) if r.eligible)
-
-    @property
     def verdict(self) -> str:
         """Whether any program is met: eligible if one is, cannot judge if none is but one
         cannot be judged (what a category's "requires a program" condition reads)."""

@@ -186,15 +186,6 @@ def best_continuous_hours(jobs: Iterable[Job], start: date, end: date) -> float:
     return max((fte_hours(group, s, e) for s, e, group in _continuous(clipped)), default=0.0)
 
 
-def by_noc(jobs: Iterable[Job], keep: Callable[[Job], bool]) -> dict[str, list[Job]]:
-    """Jobs passing `keep`, grouped by NOC code."""
-    out: dict[str, list[Job]] = {}
-    for job in jobs:
-        if keep(job):
-            out.setdefault(job.noc, []).append(job)
-    return out
-
-
 def ongoing_rate(jobs: Iterable[Job], as_of: date) -> float:
     """Counted hours a week of the jobs still running on as_of (end None), capped at 30."""
     total = sum(rate(j) for j in jobs if j.end is None and j.start <= as_of)

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eligibility.rules import Assessment, assess
-from eligibility.rules.categories import CategoryResult, category_result, category_results
+from eligibility.rules import Assessment, assess, in_force
+from eligibility.rules.categories import CategoryResult, _category_result, _Work, category_results
 from eligibility.rules.crs import CrsProfile, LanguageLevels, SpouseProfile
 from eligibility.rules.derive import Derived, ScoredTest, SpouseDerived, valid_tests
 from eligibility.rules.facts import (
@@ -155,12 +155,13 @@ def test_tef_scale_is_part_of_what_is_remembered():
 
 
 def _fresh(facts: Facts, as_of: date, rules: list[CategoryRule]) -> list[CategoryResult]:
-    """Each category computed on its own (no list-level memo)."""
+    """Each category computed on its own (no list-level memo): the one-by-one reading the inlined
+    loop of category_results() must equal."""
     a = assess(facts, as_of=as_of)
     return [
-        category_result(r, facts, as_of=as_of, programs=a.programs, derived=a.derived)
+        _category_result(r, _Work(facts, as_of, a.programs, a.derived))
         for r in rules
-        if r.effective_from <= as_of and (r.effective_to is None or as_of <= r.effective_to)
+        if in_force(r, as_of)
     ]
 
 

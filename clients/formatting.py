@@ -15,7 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django_countries import countries
 
-from eligibility.rules.facts import FRENCH_TESTS
+from eligibility.rules import FRENCH_TESTS
 
 NBSP = "\u00a0"
 

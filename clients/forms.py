@@ -19,12 +19,12 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import LANGUAGE_TEST_CHOICES, Client, Education, Job, LanguageTest, Spouse
+from clients.models import Client, Education, Job, LanguageTest, Spouse
 from clients.selectors import consultants_for, noc_titles
 from clients.validators import SEARCH_MAX_LENGTH
-from eligibility.rules import clb
+from eligibility.labels import ABILITY_NAMES, language_test_name
+from eligibility.rules import PARTNERED_STATUSES, clb
 
-SPOUSE_STATUSES = ("married", "common_law")
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 MIN_AGE, MAX_AGE = 14, 100
@@ -225,10 +225,6 @@ class EducationForm(FactForm):
         return value
 
 
-ABILITY_LABELS = {
-    "listening": _("listening"), "reading": _("reading"), "writing": _("writing"), "speaking": _("speaking"),
-}
-
 def score_error(test: str, ability: str, score: Decimal, taken_on: dt.date | None) -> str | None:
     """The message for a score off the test's scale, or None when it is a possible score.
 
@@ -245,7 +241,7 @@ def score_error(test: str, ability: str, score: Decimal, taken_on: dt.date | Non
     if low <= score <= high and (score - low) % step == 0:
         return None
     params = {
-        "test": dict(LANGUAGE_TEST_CHOICES)[test], "ability": ABILITY_LABELS[ability],
+        "test": language_test_name(test), "ability": ABILITY_NAMES[ability],
         "low": f"{float(low):g}", "high": f"{float(high):g}",
     }
     if step != 1:
@@ -420,9 +416,9 @@ class ClientProfileForms:
             )
             self.titles_by_prefix[prefix] = title
         if data is not None:
-            self.has_spouse = data.get("marital_status") in SPOUSE_STATUSES
+            self.has_spouse = data.get("marital_status") in PARTNERED_STATUSES
         else:
-            self.has_spouse = self.instance.marital_status in SPOUSE_STATUSES
+            self.has_spouse = self.instance.marital_status in PARTNERED_STATUSES
 
     @property
     def own_formsets(self) -> list:

@@ -22,10 +22,9 @@ from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from clients import summary
+from eligibility.labels import PROGRAM_CHOICES
+from eligibility.rules import CANNOT_JUDGE, CRS_MAX_TOTAL, ELIGIBLE
 
-PROGRAMS = [(code, name) for code, name, _short in summary.PROGRAMS]
-ELIGIBLE, CANNOT_JUDGE = "eligible", "cannot_judge"  # the stored verdicts (eligibility.rules.status)
 VERDICTS = [(ELIGIBLE, _("eligible")), (CANNOT_JUDGE, _("cannot be judged (check)"))]
 # ?sort= values: a column, "-" for descending. Ties always fall back to the name, then the id.
 SORTS = {
@@ -34,7 +33,6 @@ SORTS = {
     "status": ("status",),
     "deadline": ("open_ita__deadline_at",),
 }
-MAX_CRS = 1200
 
 
 def category_choices(*, today: dt.date) -> list[tuple[str, str]]:
@@ -48,17 +46,18 @@ class ClientListFilterForm(forms.Form):
 
     eligible_for = forms.ChoiceField(required=False, label=_("Program or category"))
     verdict = forms.ChoiceField(required=False, label=_("Verdict"), choices=VERDICTS)
-    crs_min = forms.IntegerField(required=False, label=_("CRS from"), min_value=0, max_value=MAX_CRS)
-    crs_max = forms.IntegerField(required=False, label=_("CRS to"), min_value=0, max_value=MAX_CRS)
+    crs_min = forms.IntegerField(required=False, label=_("CRS from"), min_value=0, max_value=CRS_MAX_TOTAL)
+    crs_max = forms.IntegerField(required=False, label=_("CRS to"), min_value=0, max_value=CRS_MAX_TOTAL)
     sort = forms.ChoiceField(required=False, label=_("Sort"),
                              choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")])
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eligible_for"].choices = [("", _("Any")), (_("Programs"), PROGRAMS),
+        self.fields["eligible_for"].choices = [("", _("Any")), (_("Programs"), PROGRAM_CHOICES),
                                                (_("Categories in force"), category_choices(today=today))]
         for name in ("crs_min", "crs_max"):
-            self.fields[name].widget.attrs.update({"placeholder": "0" if name == "crs_min" else str(MAX_CRS)})
+            placeholder = "0" if name == "crs_min" else str(CRS_MAX_TOTAL)
+            self.fields[name].widget.attrs.update({"placeholder": placeholder})
 
     def clean(self):
         data = super().clean()
@@ -95,7 +94,7 @@ def filter_client_ids(ids: QuerySet, *, eligible_for: str = "", verdict: str = E
     sort the search's own order stays (by name, or the search's trigram-friendly order).
     """
     verdict = verdict or ELIGIBLE
-    if eligible_for in dict(PROGRAMS):
+    if eligible_for in dict(PROGRAM_CHOICES):
         ids = ids.filter(**{f"assessment__{eligible_for}_status": verdict})
     elif eligible_for:
         ids = ids.filter(category_q(eligible_for, column="categories" if verdict == ELIGIBLE

@@ -6,14 +6,17 @@ CLB levels, years of work and points as of a date.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.validators import NOTES_MAX_LENGTH, notes_length, single_line
+from eligibility.labels import EDUCATION_LEVEL_CHOICES, LANGUAGE_TEST_CHOICES
+from eligibility.rules import profile_expires_on
 
 
 class Firm(models.Model):
@@ -70,26 +73,6 @@ class Noc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-
-EDUCATION_LEVEL_CHOICES = [
-    ("none", _("Less than secondary")),
-    ("secondary", _("Secondary diploma")),
-    ("one_year", _("One-year post-secondary")),
-    ("two_year", _("Two-year post-secondary")),
-    ("bachelors", _("Bachelor's or 3+ year program")),
-    ("two_or_more", _("Two or more credentials (one 3+ years)")),
-    ("masters", _("Master's or professional degree")),
-    ("doctoral", _("Doctoral (PhD)")),
-]
-
-LANGUAGE_TEST_CHOICES = [
-    ("ielts_general", "IELTS General Training"),
-    ("celpip_general", "CELPIP-General"),
-    ("pte_core", "PTE Core"),
-    ("tef_canada", "TEF Canada"),
-    ("tcf_canada", "TCF Canada"),
-]
 
 
 class ClientQuerySet(models.QuerySet):
@@ -199,8 +182,11 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def profile_expires_at(self):
-        return self.ee_submitted_at + timedelta(days=365) if self.ee_submitted_at else None
+    def profile_expires_on(self) -> date | None:
+        """The day the Express Entry profile expires (the engine's validity period), in local time."""
+        if self.ee_submitted_at is None:
+            return None
+        return profile_expires_on(timezone.localdate(self.ee_submitted_at))
 
 
 class Spouse(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from draws import importer
 from draws.models import Category, Draw, local_today
+from eligibility.rules import CRS_MAX_TOTAL
 from eligibility.rules import categories_in_force as in_force
 
 PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
@@ -57,7 +58,7 @@ class BoundedJSONField(forms.JSONField):
 def round_kind_choices(categories) -> list:
     """One chooser for the round's type: the programs, then the categories given (by name).
 
-    The caller gives the categories in force on the round's date (eligibility.reporting.in_force),
+    The caller gives the categories in force on the round's date (eligibility.rules.categories_in_force),
     so four generations of look-alike names never sit side by side.
     """
     programs = [(t.value, t.label) for t in PROGRAM_TYPES]
@@ -101,7 +102,8 @@ class DrawAdminForm(forms.ModelForm):
                         "invalid": _("Enter the number of invitations, e.g. 3,000.")},
     )
     lowest_crs = GroupedIntegerField(
-        label=_("Lowest CRS invited"), min_value=0, max_value=1200, widget=forms.TextInput(NUMBER_ATTRS),
+        label=_("Lowest CRS invited"), min_value=0, max_value=CRS_MAX_TOTAL,
+        widget=forms.TextInput(NUMBER_ATTRS),
         error_messages={"min_value": _("A CRS score is between 0 and 1,200."),
                         "max_value": _("A CRS score is between 0 and 1,200."),
                         "invalid": _("Enter the CRS score of the lowest-ranked candidate invited.")},

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
+from eligibility.rules import CRS_MAX_TOTAL, in_force
+
 # The program types of draws.models.Draw.Type (kept here as plain strings: no Django).
 GENERAL, CEC, FSW, FSTP, PNP, CATEGORY, OTHER = "general", "cec", "fsw", "fstp", "pnp", "category", "other"
 
@@ -54,7 +56,6 @@ MONTHS = {
     for name in names
 }
 DISTRIBUTION_KEYS = tuple(f"dd{i}" for i in range(1, 19))
-MAX_CRS = 1200
 # Express Entry's first round was on 2015-01-31: a round dated before the system existed is a typo.
 EXPRESS_ENTRY_START = date(2015, 1, 1)
 # The largest whole number a Draw column holds on both databases: PostgreSQL's `integer`
@@ -109,7 +110,7 @@ class CategoryRef:
     draw_names: tuple[str, ...] = ()
 
     def applies_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
 
 @dataclass(frozen=True)
@@ -412,8 +413,8 @@ def parse_round(raw: object, *, today: date, categories: Sequence[CategoryRef]) 
     if invitations < 1:
         raise _FieldError("drawSize", f"{invitations} invitations: a round issues at least one")
     lowest_crs = value("drawCRS", parse_number, required=True)
-    if not 0 <= lowest_crs <= MAX_CRS:
-        raise _FieldError("drawCRS", f"{lowest_crs} is outside 0..{MAX_CRS}")
+    if not 0 <= lowest_crs <= CRS_MAX_TOTAL:
+        raise _FieldError("drawCRS", f"{lowest_crs} is outside 0..{CRS_MAX_TOTAL}")
 
     name = _name(raw, "drawName")
     programs_text = _name(raw, "drawText2")

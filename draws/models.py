@@ -13,6 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.labels import ROUND_TYPE_NAMES
+from eligibility.rules import CRS_MAX_TOTAL, in_force
+
 
 def local_today() -> date:
     """Today in the project's time zone (TIME_ZONE, Ottawa's by default), whatever zone is active.
@@ -70,7 +73,7 @@ class Category(models.Model):
 
     def applies_on(self, day: date) -> bool:
         """Whether this category's list was in force on `day`."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return in_force(self, day)
 
     @property
     def period_label(self) -> str:
@@ -86,13 +89,13 @@ class Draw(models.Model):
     """One round of invitations, as IRCC publishes it."""
 
     class Type(models.TextChoices):
-        GENERAL = "general", _("General")
-        CEC = "cec", _("Canadian Experience Class")
-        FSW = "fsw", _("Federal Skilled Worker")
-        FSTP = "fstp", _("Federal Skilled Trades")
-        PNP = "pnp", _("Provincial Nominee Program")
-        CATEGORY = "category", _("Category")
-        OTHER = "other", _("Other")
+        GENERAL = "general", ROUND_TYPE_NAMES["general"]
+        CEC = "cec", ROUND_TYPE_NAMES["cec"]
+        FSW = "fsw", ROUND_TYPE_NAMES["fsw"]
+        FSTP = "fstp", ROUND_TYPE_NAMES["fstp"]
+        PNP = "pnp", ROUND_TYPE_NAMES["pnp"]
+        CATEGORY = "category", ROUND_TYPE_NAMES["category"]
+        OTHER = "other", ROUND_TYPE_NAMES["other"]
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Manual entry")
@@ -111,7 +114,7 @@ class Draw(models.Model):
         _("invitations issued"), validators=[MinValueValidator(1)]
     )
     lowest_crs = models.PositiveSmallIntegerField(
-        _("lowest CRS invited"), validators=[MaxValueValidator(1200)]
+        _("lowest CRS invited"), validators=[MaxValueValidator(CRS_MAX_TOTAL)]
     )
     distribution_on = models.DateField(_("distribution as on"), null=True, blank=True)
     distribution = models.JSONField(_("CRS distribution (dd1..dd18)"), null=True, blank=True)

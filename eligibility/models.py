@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from eligibility.i18n import category_name
+from eligibility.labels import CRS_FACTOR_NAMES_IN_SENTENCES, DOCUMENT_NAMES, PROGRAM_NAMES
 from eligibility.rules import status as verdict
 
 # The three verdicts of shared/spec/assessment.md, with the one label each shows everywhere
@@ -156,13 +157,13 @@ def alert_message(kind: str, data: dict) -> str:
             text += " (" + "; ".join(str(_factor_reason(r)) for r in reasons) + ")"
         return text
     if kind in (Alert.Kind.NEWLY_ELIGIBLE, Alert.Kind.NO_LONGER_ELIGIBLE):
-        name = PROGRAM_LABELS.get(data.get("program")) or category_name(data.get("category", ""),
+        name = PROGRAM_NAMES.get(data.get("program")) or category_name(data.get("category", ""),
                                                                         data.get("name", ""))
         if kind == Alert.Kind.NEWLY_ELIGIBLE:
             return _("Newly eligible: %(name)s") % {"name": name}
         return _("No longer eligible: %(name)s") % {"name": name}
     if kind in (Alert.Kind.CANNOT_JUDGE, Alert.Kind.NOW_JUDGED):
-        name = PROGRAM_LABELS.get(data.get("program")) or category_name(data.get("category", ""),
+        name = PROGRAM_NAMES.get(data.get("program")) or category_name(data.get("category", ""),
                                                                         data.get("name", ""))
         if kind == Alert.Kind.CANNOT_JUDGE:
             return _("Can no longer be judged: %(name)s (check the missing facts or list)") % {"name": name}
@@ -171,47 +172,14 @@ def alert_message(kind: str, data: dict) -> str:
         return _("Now judged: not eligible for %(name)s") % {"name": name}
     if kind == Alert.Kind.DOCUMENT_EXPIRING:
         return _("%(document)s expires on %(expires_on)s") % {
-            "document": DOCUMENT_LABELS.get(data.get("document"), data.get("document")),
+            "document": DOCUMENT_NAMES.get(data.get("document"), data.get("document")),
             "expires_on": data.get("expires_on"),
         }
     return str(kind)
 
 
-PROGRAM_LABELS = {
-    "fsw": _("Federal Skilled Worker Program"),
-    "cec": _("Canadian Experience Class"),
-    "fstp": _("Federal Skilled Trades Program"),
-}
-DOCUMENT_LABELS = {
-    "language_test": _("Language test"),
-    "spouse_language_test": _("Spouse's language test"),
-    "eca": _("Educational credential assessment (ECA)"),
-    "ee_profile": _("Express Entry profile"),
-}
-
-
 def _factor_reason(reason: dict) -> str:
     if reason.get("factor") == "age" and reason.get("age"):
         return _("birthday: now %(age)s, age points %(delta)+d") % reason
-    return _("%(label)s %(delta)+d") % {"label": FACTOR_LABELS.get(reason["factor"], reason["factor"]),
-                                         "delta": reason["delta"]}
-
-
-FACTOR_LABELS = {
-    "age": _("age"),
-    "education": _("education"),
-    "first_language": _("first official language"),
-    "second_language": _("second official language"),
-    "canadian_work": _("Canadian work experience"),
-    "spouse_education": _("spouse's education"),
-    "spouse_language": _("spouse's language"),
-    "spouse_canadian_work": _("spouse's Canadian work experience"),
-    "transfer_education": _("transferability: education"),
-    "transfer_foreign_work": _("transferability: foreign work"),
-    "transfer_certificate": _("transferability: certificate of qualification"),
-    "provincial_nomination": _("provincial nomination"),
-    "arranged_employment": _("arranged employment"),
-    "canadian_education": _("Canadian education"),
-    "french": _("French-language bonus"),
-    "sibling": _("sibling in Canada"),
-}
+    label = CRS_FACTOR_NAMES_IN_SENTENCES.get(reason["factor"], reason["factor"])
+    return _("%(label)s %(delta)+d") % {"label": label, "delta": reason["delta"]}

@@ -13,25 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.formatting import colon, level_scale, total
 from eligibility.i18n import category_name
-from eligibility.models import DOCUMENT_LABELS, FACTOR_LABELS, PROGRAM_LABELS
+from eligibility.labels import (
+    CREDENTIAL_NAMES,
+    CRS_FACTOR_NAMES,
+    CRS_SECTION_NAMES,
+    DOCUMENT_NAMES,
+    PROGRAM_NAMES,
+    PROGRAM_SHORT_NAMES,
+    ROUND_TYPE_NAMES,
+    language_test_name,
+)
 
 register = template.Library()
 
-SECTION_LABELS = {
-    "core_human_capital": _("Core / human capital"),
-    "spouse_factors": _("Spouse or common-law partner"),
-    "skill_transferability": _("Skill transferability"),
-    "additional": _("Additional points"),
-}
-TYPE_LABELS = {
-    "general": _("General"),
-    "cec": _("Canadian Experience Class"),
-    "fsw": _("Federal Skilled Worker"),
-    "fstp": _("Federal Skilled Trades"),
-    "pnp": _("Provincial Nominee Program"),
-    "other": _("Other"),
-}
-PROGRAM_SHORT = {"fsw": _("FSW"), "cec": _("CEC"), "fstp": _("FSTP")}
 WHOSE = {"client": _("client"), "spouse": _("spouse")}
 
 
@@ -53,8 +47,7 @@ def signed(value: int | None) -> str:
 
 @register.filter
 def factor_label(key: str) -> str:
-    label = str(FACTOR_LABELS.get(key, key))
-    return label[:1].upper() + label[1:]
+    return str(CRS_FACTOR_NAMES.get(key, key))
 
 
 @register.filter
@@ -63,29 +56,19 @@ def ucfirst(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
-TEST_NAMES = {"ielts_general": "IELTS General Training", "celpip_general": "CELPIP-General",
-              "pte_core": "PTE Core", "tef_canada": "TEF Canada", "tcf_canada": "TCF Canada"}
-
-
 @register.filter
 def test_label(code: str) -> str:
-    return TEST_NAMES.get(code, code)
+    return language_test_name(code)
 
-
-LEVEL_NAMES = {"none": _("less than secondary"), "secondary": _("secondary diploma"),
-               "one_year": _("one-year credential"), "two_year": _("two-year credential"),
-               "bachelors": _("bachelor's or 3+ year credential"),
-               "two_or_more": _("two or more credentials"),
-               "masters": _("master's or professional degree"), "doctoral": _("doctorate")}
 
 
 @register.filter
 def document_detail(document: dict) -> str:
     """What a listed document is: the test's name, or the credential's level."""
     if document.get("document") == "language_test":
-        return TEST_NAMES.get(document.get("label"), document.get("label", ""))
+        return language_test_name(document.get("label", ""))
     if document.get("document") == "eca":
-        return str(LEVEL_NAMES.get(document.get("label"), document.get("label", "")))
+        return str(CREDENTIAL_NAMES.get(document.get("label"), document.get("label", "")))
     return ""
 
 
@@ -97,22 +80,22 @@ def level_name(code: str) -> str:
 
 @register.filter
 def section_label(key: str) -> str:
-    return str(SECTION_LABELS.get(key, key))
+    return str(CRS_SECTION_NAMES.get(key, key))
 
 
 @register.filter
 def program_label(code: str) -> str:
-    return str(PROGRAM_LABELS.get(code, code))
+    return str(PROGRAM_NAMES.get(code, code))
 
 
 @register.filter
 def program_short(code: str) -> str:
-    return str(PROGRAM_SHORT.get(code, code))
+    return str(PROGRAM_SHORT_NAMES.get(code, code))
 
 
 @register.filter
 def document_label(code: str) -> str:
-    return str(DOCUMENT_LABELS.get(code, code))
+    return str(DOCUMENT_NAMES.get(code, code))
 
 
 @register.filter
@@ -126,7 +109,7 @@ def type_label(key: str, label: str = "") -> str:
     if key and key.startswith("category:"):
         slug = key.split(":", 1)[1]
         return category_name(slug, label or slug)
-    return str(TYPE_LABELS.get(key, label or key))
+    return str(ROUND_TYPE_NAMES.get(key, label or key))
 
 
 @register.filter
@@ -135,7 +118,7 @@ def draw_label(row: dict) -> str:
     if row.get("type") == "category":
         slug = row.get("category_slug") or ""
         return category_name(slug, row.get("name") or slug)
-    return str(TYPE_LABELS.get(row.get("type"), row.get("name", "")))
+    return str(ROUND_TYPE_NAMES.get(row.get("type"), row.get("name", "")))
 
 
 @register.filter

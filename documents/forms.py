@@ -26,7 +26,7 @@ class ReviewForm(forms.Form):
     ACCEPT, RETURN = "accept", "return"
 
     decision = forms.ChoiceField(label=_("Decision"), choices=[(ACCEPT, _("Accept")), (RETURN, _("Return"))],
-                                 widget=forms.RadioSelect)
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     reason = forms.CharField(
         label=_("Reason (the client reads it)"), required=False, max_length=REVIEW_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),

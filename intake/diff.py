@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clients.formatting import country_name, country_names, local_date
 from clients.forms import ClientProfileForms, NocCodeField
 from intake.changes import row_fields
 from intake.forms import QuestionnaireForms
@@ -54,10 +55,20 @@ class Section:
     rows: list[RowChange] = field(default_factory=list)
 
 
-def show(form_field: forms.Field, value: Any, titles: Mapping[str, str]) -> Shown:
-    """A stored value in words: a choice by its label, yes/no, a NOC with its title."""
+# Fields holding ISO country codes, shown by name in the page's language (clients.formatting).
+_COUNTRY_FIELDS = {
+    "country": country_name,
+    "citizenship_countries": country_names,
+    "residence_countries": country_names,
+}
+
+
+def show(form_field: forms.Field, value: Any, titles: Mapping[str, str], name: str = "") -> Shown:
+    """A stored value in words: a choice by its label, yes/no, a NOC with its title, countries by name."""
     if value is None or value == "":
         return Shown()
+    if name in _COUNTRY_FIELDS:
+        return Shown(_COUNTRY_FIELDS[name](str(value)))
     if isinstance(form_field, forms.BooleanField):
         return Shown(str(_("Yes") if value else _("No")))
     if isinstance(form_field, NocCodeField):
@@ -83,7 +94,9 @@ def _field_changes(
         if before == after or (before in (None, "") and after in (None, "")):
             continue
         f = form.fields[name]
-        changes.append(FieldChange(name, str(f.label), show(f, before, titles), show(f, after, titles)))
+        changes.append(
+            FieldChange(name, str(f.label), show(f, before, titles, name), show(f, after, titles, name))
+        )
     return changes
 
 
@@ -91,9 +104,9 @@ def _summary(form: forms.BaseForm, names: list[str], row: Mapping, titles: Mappi
     """A row in one line: its first three filled values (level, date...; NOC, employer...)."""
     parts = []
     for name in names:
-        value = show(form.fields[name], row.get(name), titles)
+        value = show(form.fields[name], row.get(name), titles, name)
         if value.date is not None:
-            parts.append(value.date.isoformat())
+            parts.append(local_date(value.date))
         elif value.text and not isinstance(form.fields[name], forms.BooleanField):
             parts.append(value.text)
         if len(parts) == 3:

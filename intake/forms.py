@@ -8,11 +8,13 @@ client who signs in, the email address they sign in with.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from clients.forms import ClientProfileForms
+from clients.forms import ClientProfileForms, NocCodeField
 from clients.models import Client
 from intake.models import RETURN_NOTE_MAX_LENGTH
 
@@ -52,6 +54,28 @@ class LoadedRowField(forms.Field):
         return str(self.prepare_value(initial) or "") != str(self.prepare_value(data) or "")
 
 
+class CodeOnlyNocField(NocCodeField):
+    """The NOC picker of clients.forms, showing the code in the box and the title under it.
+
+    A phone's box cannot hold "31301 — Registered nurses and registered psychiatric nurses";
+    the list still offers code and title, and the same code is cleaned the same way.
+    """
+
+    def prepare_value(self, value):
+        match = re.match(r"^\s*(\d{5})\b", str(value or ""))
+        return match.group(1) if match else value
+
+
+def _code_only(form: forms.BaseForm, name: str, titles) -> None:
+    old = form.fields[name]
+    field = CodeOnlyNocField(titles=titles, required=old.required, label=old.label)
+    field.widget.attrs.update(old.widget.attrs)
+    form.fields[name] = field
+    value = form.data.get(form.add_prefix(name)) if form.is_bound else form.initial.get(name)
+    code = field.prepare_value(value)
+    field.help_text = titles.get(code, "") if isinstance(code, str) else ""
+
+
 class QuestionnaireForms(ClientProfileForms):
     """ClientProfileForms as the client fills it in: the same forms and formsets, fewer client fields.
 
@@ -69,11 +93,15 @@ class QuestionnaireForms(ClientProfileForms):
             fields["email"].required = True
         else:
             fields.pop("email", None)
+        for name in ("certificate_noc", "job_offer_noc"):
+            _code_only(self.client_form, name, self.titles)
         for formset in self.formsets.values():
             rows = {str(obj.pk): obj for obj in formset.get_queryset()}
             for form in formset.forms:
                 if "id" in form.fields:
                     form.fields["id"] = LoadedRowField(rows, initial=form.fields["id"].initial)
+                if "noc" in form.fields:
+                    _code_only(form, "noc", self.titles)
 
     @property
     def client_field_names(self) -> list[str]:

@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.models import Client, Firm
 
@@ -24,9 +25,10 @@ RETURN_NOTE_MAX_LENGTH = 2000
 
 class FactChange(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting review")
-        ACCEPTED = "accepted", _("Accepted")
-        RETURNED = "returned", _("Returned")
+        # A fact change ("une modification": feminine in French), apart from a document's status.
+        PENDING = "pending", pgettext_lazy("fact change", "Awaiting review")
+        ACCEPTED = "accepted", pgettext_lazy("fact change", "Accepted")
+        RETURNED = "returned", pgettext_lazy("fact change", "Returned")
 
     class Source(models.TextChoices):
         PORTAL = "portal", _("Client portal")
@@ -59,10 +61,11 @@ class FactChange(models.Model):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
-    # The client's email about the review: claimed once (send-once), then sent or failed.
+    # The client's email about the review, sent once (intake.services.send_review_email).
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=500, blank=True)
+    email_given_up = models.BooleanField(default=False)  # a message no server takes: not retried
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -81,8 +82,11 @@ def intake(request: HttpRequest, token: str) -> HttpResponse:
     """A firm's public questionnaire for prospects (anonymous). Unknown or unpublished: 404."""
     link = _link_or_404(token)
     status = 200
-    extra = IntakeExtraForm(request.POST or None)
-    profile = QuestionnaireForms(data=request.POST or None, with_email=True)
+    data = request.POST if request.method == "POST" else None
+    extra = IntakeExtraForm(data)
+    profile = QuestionnaireForms(data=data, with_email=True)
+    # A prospect reading the page in French is written to in French unless they choose otherwise.
+    profile.client_form.initial["preferred_language"] = (get_language() or "en")[:2]
     if request.method == "POST":
         is_bot = not extra.is_valid() or bool(extra.cleaned_data["website"])
         # Counted: what would be stored (and the honeypot's bots), not a form sent back with errors.

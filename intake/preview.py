@@ -18,7 +18,7 @@ from django.utils import timezone
 from clients.models import Client
 from eligibility.i18n import category_name
 from eligibility.labels import PROGRAM_NAMES
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 from eligibility.services import assess_client, category_rules
 from intake.changes import SPOUSE_PREFIXES
 from intake.forms import QuestionnaireForms
@@ -69,6 +69,16 @@ class Comparison:
     @property
     def crs_delta(self) -> int:
         return self.crs_after - self.crs_before
+
+    @property
+    def shown_categories(self) -> list[VerdictRow]:
+        """The categories worth a line: a verdict that changes, or one that is not "not eligible"."""
+        return [c for c in self.categories if c.changed or verdict.NOT_ELIGIBLE not in (c.before, c.after)]
+
+    @property
+    def other_categories(self) -> int:
+        """How many categories stay not eligible (said in one line)."""
+        return len(self.categories) - len(self.shown_categories)
 
 
 def _categories(result: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +30,12 @@ from clients.selectors import clients_for, membership_for
 from intake import changes
 from intake.forms import QuestionnaireForms
 from intake.models import FactChange, IntakeLink, new_intake_token
+from invitations.delivery import CLAIM_LEASE, SMTP_TIMEOUT_SECONDS, is_permanent_failure
 
 logger = logging.getLogger(__name__)
+
+REVIEWED = (FactChange.Status.ACCEPTED, FactChange.Status.RETURNED)
+UNSENT_EMAIL_DAYS = 7
 
 
 class ChangeRefused(Exception):
@@ -236,36 +243,71 @@ def _queue_review_email(change_id: int):
     return queue
 
 
-def send_review_email(change_id: int) -> bool:
+def send_review_email(change_id: int, *, now: dt.datetime | None = None) -> bool:
     """Email the client that their change was accepted or returned, once.
 
-    Claim, then send, outside any transaction (the project's send-once pattern, docs/style
-    point 18): a conditional UPDATE sets email_claimed_at only on a reviewed change not yet
-    claimed, and only the caller whose UPDATE changed the row sends. The outcome is recorded
-    (emailed_at, or email_error). A crash between the claim and the send loses that one email
-    rather than ever sending it twice. Returns whether this call sent it.
+    The project's send-once pattern (invitations.delivery's docstring): claim the row with a
+    conditional UPDATE (unsent, not given up, unclaimed or claimed longer ago than CLAIM_LEASE),
+    send outside any transaction, then record: emailed_at on success; a message that can never
+    be sent (invitations.delivery.is_permanent_failure) gives up with its error; any other
+    failure releases the claim for the next run (send_unsent_review_emails, beat). Returns
+    whether this call sent it.
     """
     from intake.emails import review_message
 
+    now = now or timezone.now()
     claimed = FactChange.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lte=now - CLAIM_LEASE),
         pk=change_id,
-        status__in=[FactChange.Status.ACCEPTED, FactChange.Status.RETURNED],
-        email_claimed_at__isnull=True,
-    ).update(email_claimed_at=timezone.now())
+        status__in=REVIEWED,
+        emailed_at__isnull=True,
+        email_given_up=False,
+    ).update(email_claimed_at=now)
     if claimed != 1:
         return False
     change = FactChange.objects.select_related("client__firm").get(pk=change_id)
     if not change.client.email:
-        FactChange.objects.filter(pk=change_id).update(email_error="no email address")
+        FactChange.objects.filter(pk=change_id).update(email_given_up=True, email_error="no email address")
         return False
     try:
-        review_message(change).send()
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the change, never retried twice
-        logger.warning("review email of fact change %s failed: %s", change_id, type(exc).__name__)
-        FactChange.objects.filter(pk=change_id).update(email_error=f"{type(exc).__name__}: {exc}"[:500])
+        with mail.get_connection(timeout=SMTP_TIMEOUT_SECONDS) as connection:
+            review_message(change, connection=connection).send()
+    except Exception as exc:  # noqa: BLE001 - recorded on the change; the next run retries a transient one
+        permanent = is_permanent_failure(exc)
+        logger.warning(
+            "review email of fact change %s failed (%s): %s",
+            change_id,
+            "permanent" if permanent else "will retry",
+            type(exc).__name__,
+        )
+        FactChange.objects.filter(pk=change_id).update(
+            email_error=f"{type(exc).__name__}: {exc}"[:500],
+            email_given_up=permanent,
+            email_claimed_at=now if permanent else None,
+        )
         return False
-    FactChange.objects.filter(pk=change_id).update(emailed_at=timezone.now())
+    FactChange.objects.filter(pk=change_id).update(emailed_at=timezone.now(), email_error="")
     return True
+
+
+def send_unsent_review_emails(*, now: dt.datetime | None = None) -> int:
+    """Send every review email not sent yet (a queued task lost, the mail server away): beat's sweep.
+
+    Only changes reviewed within UNSENT_EMAIL_DAYS: after that the client has heard otherwise.
+    """
+    now = now or timezone.now()
+    ids = (
+        FactChange.objects.filter(
+            Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lte=now - CLAIM_LEASE),
+            status__in=REVIEWED,
+            emailed_at__isnull=True,
+            email_given_up=False,
+            reviewed_at__gte=now - dt.timedelta(days=UNSENT_EMAIL_DAYS),
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return sum(send_review_email(pk, now=now) for pk in list(ids))
 
 
 # --------------------------------------------------------------------------------- intake link

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/changes/<int:change_id>/", views.review, name="review"),
     path("<int:pk>/changes/<int:change_id>/accept/", views.accept, name="accept"),
     path("<int:pk>/changes/<int:change_id>/return/", views.return_change, name="return"),
+    path("changes/", views.to_review, name="to_review"),
     path("intake-link/", views.intake_link, name="link"),
 ]

@@ -11,3 +11,11 @@ def email_review(change_id: int) -> bool:
     from intake import services
 
     return services.send_review_email(change_id)
+
+
+@shared_task(name="intake.tasks.send_unsent_review_emails", soft_time_limit=240, time_limit=300)
+def send_unsent_review_emails() -> int:
+    """Beat's sweep: review emails whose task was lost or whose send failed for a while."""
+    from intake import services
+
+    return services.send_unsent_review_emails()

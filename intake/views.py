@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clients.models import Client
-from clients.permissions import EDIT_CLIENTS, MANAGE_FIRM, can, require, role_required
+from clients.permissions import EDIT_CLIENTS, MANAGE_FIRM, VIEW_CLIENTS, can, require, role_required
 from clients.selectors import clients_for, consultants_for, membership_for
 from eligibility.services import clients_with_facts
 from intake import changes, services
@@ -26,7 +26,7 @@ from intake.diff import diff
 from intake.forms import AcceptForm, QuestionnaireForms, ReturnForm
 from intake.models import FactChange
 from intake.preview import compare
-from intake.selectors import link_of_firm
+from intake.selectors import LIST_ROWS, count_pending, link_of_firm, pending_changes
 
 
 def _change_of(request: HttpRequest, pk: int, change_id: int) -> tuple[Client, FactChange]:
@@ -124,6 +124,24 @@ def return_change(request: HttpRequest, pk: int, change_id: int) -> HttpResponse
         request, _("The changes were returned to %(name)s with your note.") % {"name": client.full_name}
     )
     return redirect("clients:detail", pk=client.pk)
+
+
+@role_required(VIEW_CLIENTS)
+@require_safe
+def to_review(request: HttpRequest) -> HttpResponse:
+    """The firm's fact changes waiting for review, oldest first (?scope=mine: the user's clients)."""
+    mine = request.GET.get("scope") == "mine"
+    consultant_id = request.user.pk if mine else None
+    return render(
+        request,
+        "intake/to_review.html",
+        {
+            "changes": pending_changes(request.user, consultant_id=consultant_id),
+            "total": count_pending(request.user, consultant_id=consultant_id),
+            "mine": mine,
+            "limit": LIST_ROWS,
+        },
+    )
 
 
 @role_required(MANAGE_FIRM)

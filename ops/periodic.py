@@ -91,6 +91,15 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
             "(draws.feed.check_ircc_feed); off when IRCC_ROUNDS_URL is empty.",
     ),
     Periodic(
+        name="intake: review emails not sent yet",
+        task="intake.tasks.send_unsent_review_emails",
+        every=dt.timedelta(minutes=5),
+        # The email is queued when a change is reviewed; a task lost with the broker or a mail server
+        # away is caught up here within 5 minutes (each email is claimed before it is sent).
+        why="Emails clients whose fact change was accepted or returned and not told yet "
+            "(intake.services.send_unsent_review_emails).",
+    ),
+    Periodic(
         name="documents: review emails not sent yet",
         task="documents.tasks.send_pending_notices",
         every=dt.timedelta(minutes=5),

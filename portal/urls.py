@@ -12,4 +12,6 @@ urlpatterns = [
     path("sign-in/<int:client_id>/", views.sign_in, name="sign_in"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("documents/", include("documents.portal_urls")),
+    path("facts/", include("intake.portal_urls")),  # the client's questionnaire
+    path("intake/", include("intake.public_urls")),  # a firm's public intake link (anonymous)
 ]

@@ -32,6 +32,9 @@ from draws.models import Draw
 from draws.tests.factories import DrawFactory
 from eligibility.models import Alert, Report
 from eligibility.services import generate_report
+from intake.models import FactChange, IntakeLink
+from intake.services import set_intake_link
+from intake.testing import submit as submit_facts
 from invitations import services as invitation_services
 from invitations.models import ChecklistItem, ChecklistItemType, Invitation
 from portal.testing import grant_access as grant_portal_access
@@ -54,6 +57,9 @@ class World:
     extra: dict = field(default_factory=dict)
     # Another client of the same firm, with portal access like `client` (the portal's role matrix).
     same_firm_client: Client | None = None
+    # The client's pending fact change (a diff of every kind) and the firm's published intake link.
+    fact_change: FactChange | None = None
+    intake_link: IntakeLink | None = None
     # A file the client sent for `item`, waiting for review (the documents pages).
     document: Document | None = None
 
@@ -95,11 +101,18 @@ def build_world(*, first_name: str = SECRET, last_name: str = "Reyes") -> World:
     same_firm_client = ClientFactory(firm=firm, consultant=consultant, first_name="Sibyl", last_name="Reyes")
     for portal_client in (client, same_firm_client):
         grant_portal_access(portal_client)
+    new_job = {"noc": "21232", "country": "PH", "employer": "Accenture Inc. (Philippines)",
+               "start_on": "2019-01-07", "end_on": "2023-05-31", "hours_per_week": "40", "is_paid": "on"}
+    fact_change = submit_facts(client, phone="+1 604 555 0199", has_sibling_in_canada="on", **{
+        "languagetests-0-reading": "8", "educations-0-DELETE": "on", "jobs-TOTAL_FORMS": "2",
+        **{f"jobs-1-{name}": value for name, value in new_job.items()}})
+    intake_link = set_intake_link(firm=firm, by=owner, publish=True, consultant=consultant)
     return World(
         users={"owner": owner, "consultant": consultant, "assistant": assistant, "staff": staff,
                "anonymous": None, "other_firm": other_owner},
         client=client, other_client=other_client, report=report, earlier_report=earlier,
         invitation=invitation, item=item, alert=alert, draw=draw, same_firm_client=same_firm_client,
+        fact_change=fact_change, intake_link=intake_link,
         document=upload_for(client, item, "passport-scan.pdf"),
     )
 

@@ -12,8 +12,6 @@ from clients.tests.factories import (
     LanguageTestFactory,
     member,
 )
-from intake import changes
-from intake.forms import QuestionnaireForms
 
 
 @pytest.fixture
@@ -51,47 +49,6 @@ def client_with_facts(firm, consultant):
     LanguageTestFactory(client=client)
     JobFactory(client=client)
     return client
-
-
-def current_post(client) -> dict[str, str]:
-    """The questionnaire POST that sends the profile exactly as recorded."""
-    from clients.models import Client
-
-    fresh = Client.objects.select_related("spouse").get(pk=client.pk)
-    before = changes.snapshot(fresh, QuestionnaireForms(instance=fresh))
-    return changes.form_data(before, changes.with_spouse_defaults(before, QuestionnaireForms(instance=fresh)))
-
-
-def questionnaire(client, post: dict) -> QuestionnaireForms:
-    from clients.models import Client
-
-    fresh = Client.objects.select_related("spouse").get(pk=client.pk)
-    return QuestionnaireForms(instance=fresh, data=post)
-
-
-def sign_in_portal(browser, client) -> None:
-    """Give `client` portal access and a live client session in the test browser (portal.access)."""
-    import time
-
-    from django.utils import timezone
-
-    from portal.access import SESSION_KEY
-    from portal.models import PortalAccess
-    from portal.services import new_portal_user
-
-    access = PortalAccess.objects.filter(client=client).first() or PortalAccess.objects.create(
-        client=client, user=new_portal_user(), invited_at=timezone.now()
-    )
-    browser.logout()
-    session = browser.session
-    now = int(time.time())
-    session[SESSION_KEY] = {
-        "client": client.pk,
-        "version": access.session_version,
-        "started": now,
-        "seen": now,
-    }
-    session.save()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from clients.models import Client
 from intake import changes
 from intake.diff import diff
 from intake.forms import QuestionnaireForms
-from intake.tests.conftest import current_post, questionnaire
+from intake.testing import current_post, questionnaire
 
 pytestmark = pytest.mark.django_db
 

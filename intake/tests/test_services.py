@@ -17,7 +17,7 @@ from eligibility.services import assess_client, clients_with_facts
 from intake import changes, services
 from intake.models import FactChange
 from intake.preview import compare
-from intake.tests.conftest import current_post, questionnaire
+from intake.testing import current_post, questionnaire
 
 
 def _submit(client, **post_changes) -> FactChange:
@@ -241,3 +241,57 @@ def test_a_spouse_added_by_the_client_is_scored_in_the_after_score(client_with_f
     accepted = clients_with_facts(Client.objects.filter(pk=client_with_facts.pk)).get()
     assert accepted.spouse.first_name == "Luis"
     assert comparison.crs_after == assess_client(accepted).to_dict()["crs"]["total"] != comparison.crs_before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_review_email_goes_once_in_the_clients_language(client_with_facts, consultant, smtp_server):
+    Client.objects.filter(pk=client_with_facts.pk).update(preferred_language="fr")
+    change = _submit(client_with_facts, phone="+1 555 0199")
+    services.return_change(change_id=change.pk, by=consultant, revision=1, note="Quel numéro est le vôtre ?")
+    assert services.send_review_email(change.pk) is True
+    assert services.send_review_email(change.pk) is False  # claimed and sent: never twice
+    assert services.send_unsent_review_emails() == 0
+    (message,) = smtp_server.wait_for(1)
+    assert message["Content-Language"] == "fr"
+    body = message.get_payload(decode=True).decode()
+    assert "Quel numéro est le vôtre ?" in body and "/portal/" in body
+    assert FactChange.objects.get(pk=change.pk).emailed_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_review_email_the_server_could_not_take_is_sent_by_the_next_sweep(
+    client_with_facts, consultant, settings
+):
+    from testing.services import SmtpServer, free_port
+
+    change = _submit(client_with_facts, phone="+1 555 0199")
+    services.accept_change(change_id=change.pk, by=consultant, revision=1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens: refused
+    assert services.send_review_email(change.pk) is False
+    failed = FactChange.objects.get(pk=change.pk)
+    assert failed.emailed_at is None and failed.email_claimed_at is None and failed.email_error
+    server = SmtpServer(port=settings.EMAIL_PORT)
+    server.start()
+    try:
+        assert services.send_unsent_review_emails() == 1
+        assert len(server.wait_for(1)) == 1
+        assert services.send_unsent_review_emails() == 0
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_a_review_email_that_can_never_be_sent_is_given_up(client_with_facts, consultant, monkeypatch):
+    from intake import emails
+
+    change = _submit(client_with_facts, phone="+1 555 0199")
+    services.accept_change(change_id=change.pk, by=consultant, revision=1)
+
+    def refused(*args, **kwargs):
+        raise ValueError("an address no server takes")
+
+    monkeypatch.setattr(emails, "review_message", refused)
+    assert services.send_review_email(change.pk) is False
+    assert FactChange.objects.get(pk=change.pk).email_given_up
+    assert services.send_unsent_review_emails() == 0

@@ -13,7 +13,8 @@ from clients.models import Client
 from clients.tests.factories import EducationFactory, FirmFactory, JobFactory, member
 from intake import services
 from intake.models import FactChange, IntakeLink
-from intake.tests.conftest import current_post, questionnaire, sign_in_portal
+from intake.testing import current_post, questionnaire
+from portal.testing import sign_in as sign_in_portal
 
 pytestmark = pytest.mark.django_db
 
@@ -328,3 +329,51 @@ def test_a_prospect_goes_to_the_owner_when_the_links_consultant_left(client, lin
     consultant.membership.delete()
     client.post(reverse("portal:intake", args=[link.token]), _intake_post())
     assert Client.objects.get(email="mia@mail.example").consultant == owner
+
+
+def test_count_pending_counts_the_firms_changes_or_one_consultants(
+    client_with_facts, consultant, owner, firm
+):
+    from intake.selectors import count_pending
+
+    _submit(client_with_facts, phone="+1 555 0199")
+    owners_client = Client.objects.create(
+        firm=firm, consultant=owner, first_name="Ben", last_name="Li", date_of_birth="1990-01-01"
+    )
+    _submit(owners_client, phone="+1 555 0123")
+    stranger = member(FirmFactory(), "owner")
+    assert count_pending(consultant) == 2
+    assert count_pending(consultant, consultant_id=consultant.pk) == 1
+    assert count_pending(stranger) == 0
+
+
+def test_the_to_review_page_lists_pending_changes_in_constant_queries(
+    client, client_with_facts, consultant, firm
+):
+    change = _submit(client_with_facts, phone="+1 555 0199")
+    client.force_login(consultant)
+    url = reverse("intake:to_review")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url + "?scope=mine")
+    assert _review_url(change) in page.content.decode()
+    for n in range(3):
+        other = Client.objects.create(
+            firm=firm, consultant=consultant, first_name=f"C{n}", last_name="Li", date_of_birth="1990-01-01"
+        )
+        _submit(other, phone=f"+1 555 010{n}")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url + "?scope=mine")
+    assert page.context["total"] == 4
+    assert len(four) == len(one)
+
+
+def test_the_firm_settings_page_leads_to_the_intake_link(client, firm, owner, consultant):
+    client.force_login(owner)
+    page = client.get(reverse("invitations:settings")).content.decode()
+    assert reverse("intake:link") in page and 'id="intake-link-settings"' in page
+    services.set_intake_link(firm=firm, by=owner, publish=True, consultant=consultant)
+    assert (
+        "text-bg-success"
+        in client.get(reverse("invitations:settings")).content.decode().split('id="intake-link-settings"')[1]
+    )

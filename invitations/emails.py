@@ -86,7 +86,7 @@ def reminder_message(
     language = client.preferred_language if client.preferred_language in LANGUAGES else "en"
     consultant = client.consultant
     deadline_local = invitation.deadline_at.astimezone(zone)
-    days_left = (deadline_local.date() - now.astimezone(zone).date()).days
+    days_left = invitation.days_left_at(now, zone)
     context = {
         "client": client, "firm": client.firm, "consultant": consultant, "invitation": invitation,
         "deadline_local": deadline_local, "deadline_utc": invitation.deadline_at.astimezone(dt.UTC),

@@ -42,11 +42,6 @@ TRANSITIONS = {
 }
 
 
-def days_left(invitation: Invitation, zone: ZoneInfo, now: dt.datetime) -> int:
-    """Invitation.days_left_at, kept only while the portal's first commit still imports it."""
-    return invitation.days_left_at(now, zone)
-
-
 def due_at_for(invitation: Invitation, offset_days: int, zone: ZoneInfo) -> dt.datetime:
     """09:00 firm time, `offset_days` calendar days before the deadline's date.
 

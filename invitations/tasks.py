@@ -1,7 +1,7 @@
 """Celery tasks: thin, idempotent, safe to run twice (the database enforces "once").
 
-Each task bears the name of the service it runs and is registered under its module path
-(invitations.tasks.<name>), which beat's schedule (ops/periodic.py) refers to. Tasks import the
+Each task bears the name of the service it runs, registered explicitly as invitations.tasks.<name>:
+beat's schedule (ops/periodic.py) and messages already queued refer to these names. Tasks import the
 services inside their bodies, so the services may queue tasks without an import circle.
 """
 
@@ -11,7 +11,7 @@ from celery import shared_task
 
 
 # The scan is one lease UPDATE and a few enqueues (0.1 s at 100,000 clients): well inside its 5 minutes.
-@shared_task(bind=True, soft_time_limit=120, time_limit=180)
+@shared_task(bind=True, name="invitations.tasks.scan_due_reminders", soft_time_limit=120, time_limit=180)
 def scan_due_reminders(self, now_iso: str | None = None) -> dict:
     """Expire lapsed invitations and queue every due reminder for delivery (beat, every 5 minutes).
 
@@ -26,7 +26,8 @@ def scan_due_reminders(self, now_iso: str | None = None) -> dict:
 
 # A chunk is ~1 s of SMTP; the limits stay inside delivery.DISPATCH_LEASE (10 minutes), after which a
 # chunk may be dispatched again.
-@shared_task(bind=True, soft_time_limit=8 * 60, time_limit=9 * 60)
+@shared_task(bind=True, name="invitations.tasks.deliver_reminders", soft_time_limit=8 * 60,
+             time_limit=9 * 60)
 def deliver_reminders(self, invitation_ids: list[int], now_iso: str | None = None) -> dict:
     """Send the due reminders of these invitations once each (a chunk the scan queued); safe to run twice."""
     from invitations import delivery
@@ -37,7 +38,7 @@ def deliver_reminders(self, invitation_ids: list[int], now_iso: str | None = Non
 
 
 # One email per consultant; inside the hour before beat tries again.
-@shared_task(soft_time_limit=20 * 60, time_limit=25 * 60)
+@shared_task(name="invitations.tasks.send_daily_digests", soft_time_limit=20 * 60, time_limit=25 * 60)
 def send_daily_digests(now_iso: str | None = None) -> int:
     """Each consultant's daily summary of overdue checklist items and close deadlines (once a day)."""
     from invitations import digest

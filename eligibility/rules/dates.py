@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 
 def add_years(day: date, years: int) -> date:
@@ -45,5 +45,3 @@ def next_birthday(date_of_birth: date, after: date) -> date:
             return day
         year += 1
 
-
-ONE_DAY = timedelta(days=1)

@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from .derive import Derived, ScoredTest, derive
-from .facts import ABILITIES, Facts, Job, JobOffer
+from .facts import ABILITIES, PARTNERED_STATUSES, Facts, Job, JobOffer
 from .reasons import Reason, joined
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
@@ -221,15 +221,8 @@ def _working_in_canada(jobs: list[Job], as_of: date) -> bool:
     return any(j.start <= as_of and (j.end is None or j.end >= as_of) for j in jobs)
 
 
-def authorised_to_work(facts: Facts, as_of: date) -> bool:
-    """Approximation: a paid Canadian job that is ongoing on as_of."""
-    return _working_in_canada(
-        [j for j in facts.work_history if j.country == "CA" and j.paid], as_of
-    )
-
-
 def _family_size(facts: Facts) -> int:
-    partnered = facts.marital_status in ("married", "common_law") and facts.spouse is not None
+    partnered = facts.marital_status in PARTNERED_STATUSES and facts.spouse is not None
     return max(facts.family_size or 1, 2 if partnered else 1)
 
 
@@ -355,12 +348,8 @@ def _skilled_offer(facts: Facts) -> bool:
     return offer is not None and offer.years >= 1 and is_skilled(offer.noc)
 
 
-def fsw_grid(facts: Facts, d: Derived) -> dict[str, int]:
-    """FSW selection-grid points per factor (IRPR 78-83; express-entry.md section 5)."""
-    return _fsw_grid(facts, d, _Jobs(facts), _ordered_tests(d))
-
-
 def _fsw_grid(facts: Facts, d: Derived, jobs: _Jobs, candidates: list[ScoredTest]) -> dict[str, int]:
+    """FSW selection-grid points per factor (IRPR 78-83; express-entry.md section 5)."""
     if not candidates:
         first = None
     elif len(candidates) == 1:
@@ -446,12 +435,6 @@ def _fsw_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jo
     return not bad, ok, bad, points, grid, hours, warnings
 
 
-def fsw(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
-    """Federal Skilled Worker minimum requirements and grid (IRPR 75-83)."""
-    d = derived or derive(facts, as_of=as_of)
-    return _fsw(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
-
-
 def _fsw(
     facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jobs: _Jobs, on_day: _OnDay
 ) -> ProgramResult:
@@ -513,12 +496,6 @@ def _cec_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], jo
 def _cec_hours_on(jobs: _Jobs, day: date) -> float:
     start, end = window(day, 3)
     return fte_hours(jobs.canadian, start, end)
-
-
-def cec(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
-    """Canadian Experience Class minimum requirements (IRPR 87.1)."""
-    d = derived or derive(facts, as_of=as_of)
-    return _cec(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
 
 
 def _cec(
@@ -595,12 +572,6 @@ def _fstp_core(facts: Facts, as_of: date, d: Derived, tests: list[ScoredTest], j
     warnings.extend(f_warn)
     progress = Reason("fstp.progress", months=fmt_months(m), needed="24")
     return not bad, ok, bad, progress, warnings, best
-
-
-def fstp(facts: Facts, *, as_of: date, derived: Derived | None = None) -> ProgramResult:
-    """Federal Skilled Trades minimum requirements (IRPR 87.2)."""
-    d = derived or derive(facts, as_of=as_of)
-    return _fstp(facts, as_of, d, _ordered_tests(d), _Jobs(facts), _deriver(facts))
 
 
 def _fstp(
@@ -697,11 +668,6 @@ def _judge_unnamed(
 __all__ = [
     "ProgramResult",
     "ProgramResults",
-    "fsw",
-    "cec",
-    "fstp",
     "program_results",
-    "fsw_grid",
     "funds_needed",
-    "authorised_to_work",
 ]

@@ -238,7 +238,6 @@ RULE_SETS: tuple[RuleSet, ...] = (
     ),
 )
 EXPRESS_ENTRY_START = RULE_SETS[0].effective_from
-RULE_SETS_BY_ID = MappingProxyType({r.id: r for r in RULE_SETS})
 _STARTS = tuple(r.effective_from for r in RULE_SETS)
 
 
@@ -285,7 +284,6 @@ AGE_BY_YEARS = (
     tuple(next(r[2] for r in AGE_ROWS if r[0] == max(17, a)) for a in range(MAX_AGE_INDEX + 1)),
     tuple(next(r[1] for r in AGE_ROWS if r[0] == max(17, a)) for a in range(MAX_AGE_INDEX + 1)),
 )
-MAX_WORK_INDEX = CANADIAN_WORK_ROWS[-1][0]
 CANADIAN_WORK_BY_YEARS = (
     tuple(r[2] for r in CANADIAN_WORK_ROWS),
     tuple(r[1] for r in CANADIAN_WORK_ROWS),

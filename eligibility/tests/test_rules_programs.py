@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from eligibility.rules import assess, crs_score
+from eligibility.rules import programs as P
 from eligibility.rules.assess import facts_from_json
 from eligibility.rules.crs import CrsProfile
-from eligibility.rules.derive import derive
+from eligibility.rules.derive import Derived, derive
 from eligibility.rules.facts import (
     CategoryRule,
     Certificate,
@@ -23,9 +24,32 @@ from eligibility.rules.facts import (
     LanguageTest,
     Spouse,
 )
-from eligibility.rules.programs import cec, fstp, fsw, fsw_grid, funds_needed
+from eligibility.rules.programs import ProgramResult, funds_needed
 from eligibility.rules.spec import SpecError, as_of_from_json
 from eligibility.rules.work import is_trade
+
+
+# One program at a time, as program_results() computes each (without its re-check of occupations
+# recorded without a NOC code, which the tests below do not record).
+def fsw(facts: Facts, *, as_of: date) -> ProgramResult:
+    d = derive(facts, as_of=as_of)
+    return P._fsw(facts, as_of, d, P._ordered_tests(d), P._Jobs(facts), P._deriver(facts))
+
+
+def cec(facts: Facts, *, as_of: date) -> ProgramResult:
+    d = derive(facts, as_of=as_of)
+    return P._cec(facts, as_of, d, P._ordered_tests(d), P._Jobs(facts), P._deriver(facts))
+
+
+def fstp(facts: Facts, *, as_of: date) -> ProgramResult:
+    d = derive(facts, as_of=as_of)
+    return P._fstp(facts, as_of, d, P._ordered_tests(d), P._Jobs(facts), P._deriver(facts))
+
+
+def fsw_grid(facts: Facts, d: Derived) -> dict[str, int]:
+    """The FSW grid's points per factor, as fsw() computes them."""
+    return P._fsw_grid(facts, d, P._Jobs(facts), P._ordered_tests(d))
+
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)

@@ -14,7 +14,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Noc, Spouse
-from clients.services import schedule_assessment_refresh
+from clients.signals import facts_saved
 from clients.validators import single_line
 
 # A consultant's name and address reach the From/Reply-To/Cc headers of the emails sent for their
@@ -127,4 +127,5 @@ class ClientAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        schedule_assessment_refresh(form.instance.pk)
+        # As the services do: the stored assessment (and an open ITA's checklist) follow the facts.
+        facts_saved.send(sender=Client, client=form.instance, by=request.user)

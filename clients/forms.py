@@ -23,7 +23,7 @@ from clients.models import Client, Education, Job, LanguageTest, Spouse
 from clients.selectors import consultants_for, noc_titles
 from clients.validators import SEARCH_MAX_LENGTH
 from eligibility.labels import ABILITY_NAMES, language_test_name
-from eligibility.rules import PARTNERED_STATUSES, clb
+from eligibility.rules import PARTNERED_STATUSES, TEF_NEW_SCALE_FROM, score_range
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
@@ -233,7 +233,7 @@ def score_error(test: str, ability: str, score: Decimal, taken_on: dt.date | Non
     """
     taken_on = taken_on or timezone.localdate()
     try:
-        low, high = clb.score_range(test, ability, taken_on)
+        low, high = score_range(test, ability, taken_on)
     except ValueError:
         return None  # an unknown test is the test field's own error
     step = Decimal("0.5") if test == "ielts_general" else Decimal(1)
@@ -246,7 +246,7 @@ def score_error(test: str, ability: str, score: Decimal, taken_on: dt.date | Non
     }
     if step != 1:
         return _("%(test)s scores run from %(low)s to %(high)s in steps of 0.5.") % params
-    if test == "tef_canada" and taken_on < clb.TEF_NEW_SCALE_FROM:
+    if test == "tef_canada" and taken_on < TEF_NEW_SCALE_FROM:
         return _("%(test)s %(ability)s scores on the old scale (tests before 11 December 2023) "
                  "are whole numbers from %(low)s to %(high)s.") % params
     return _("%(test)s %(ability)s scores are whole numbers from %(low)s to %(high)s.") % params

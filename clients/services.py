@@ -1,13 +1,13 @@
 """Writes of client data: the only code that creates, changes or deletes a client.
 
-Views, the admin and commands call these; each runs in one transaction and
-refreshes the client's stored assessment (eligibility.ClientAssessment, a
-deliberate cache) once the transaction has committed.
+Views, the admin and commands call these; each runs in one transaction and sends
+clients.signals.facts_saved once the client and its facts are saved: the apps above
+listen (eligibility refreshes the stored assessment once the transaction has committed,
+invitations updates an open ITA's checklist), so this module imports none of them.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +20,6 @@ from clients.permissions import can_delete_client
 from clients.selectors import membership_for
 from clients.signals import facts_saved
 
-logger = logging.getLogger(__name__)
-
 
 class ProfileWriter(Protocol):
     """What the services need from the profile forms (clients.forms.ClientProfileForms)."""
@@ -29,21 +27,6 @@ class ProfileWriter(Protocol):
     def build_client(self) -> Client: ...
 
     def save_facts(self, client: Client) -> None: ...
-
-
-def _refresh_assessment(client_id: int) -> None:
-    """Recompute the stored assessment; a failure must not undo a saved profile, so it is logged."""
-    from eligibility.services import refresh_assessments
-
-    try:
-        refresh_assessments([client_id])
-    except Exception:
-        logger.exception("could not refresh the stored assessment of client %s", client_id)
-
-
-def schedule_assessment_refresh(client_id: int) -> None:
-    """Refresh the client's stored assessment once the current transaction commits."""
-    transaction.on_commit(lambda: _refresh_assessment(client_id))
 
 
 def set_member_language(*, user, language: str) -> str | None:
@@ -84,7 +67,7 @@ def create_client(*, by, profile: ProfileWriter) -> Client:
         _check_consultant(client)
         client.save()
         profile.save_facts(client)
-        schedule_assessment_refresh(client.id)
+        facts_saved.send(sender=Client, client=client, by=by)  # e.g. the stored assessment follows
     return client
 
 
@@ -99,8 +82,8 @@ def update_client(*, by, client: Client, profile: ProfileWriter) -> Client:
         _check_consultant(client)
         client.save()
         profile.save_facts(client)
-        facts_saved.send(sender=Client, client=client, by=by)  # e.g. the open ITA's checklist follows
-        schedule_assessment_refresh(client.id)
+        # e.g. the open ITA's checklist and the stored assessment follow
+        facts_saved.send(sender=Client, client=client, by=by)
     return client
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from clients import services
 from clients.counts import CachedCountPaginator
-from clients.forms import NOC_LIST_ID, SPOUSE_STATUSES, ClientFilterForm, ClientProfileForms
+from clients.forms import NOC_LIST_ID, ClientFilterForm, ClientProfileForms
 from clients.list_filters import ClientListFilterForm, filter_client_ids, open_deadlines
 from clients.models import Client
 from clients.panels import client_panels
@@ -33,8 +33,7 @@ from clients.selectors import (
     search_limit_message,
     search_terms,
 )
-from clients.summary import build_summary
-from eligibility.services import assess_client, category_rules
+from eligibility.rules import PARTNERED_STATUSES
 
 CLIENTS_PER_PAGE = 50
 
@@ -89,36 +88,22 @@ def _bounded_search(request: HttpRequest, filter_form: ClientFilterForm) -> dict
     return filters
 
 
-def _has_scored_spouse(client: Client) -> bool:
-    spouse = getattr(client, "spouse", None)
-    return (client.marital_status in SPOUSE_STATUSES and spouse is not None
-            and spouse.is_accompanying and not spouse.is_canadian_citizen_or_pr)
-
-
 @login_required
 @require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The profile facts and a live eligibility summary computed as of today."""
+    """The profile facts, with the panels other apps add (the live eligibility summary above them)."""
     client = get_object_or_404(client_profiles_for(request.user), pk=pk)
-    today = timezone.localdate()
-    categories = category_rules(as_of=today)
-    result = assess_client(client, as_of=today, categories=categories).to_dict()
-    titles = {job.noc_id: job.noc.title for job in client.jobs.all()}
-    summary = build_summary(
-        result, as_of=today, with_spouse=_has_scored_spouse(client),
-        category_names={c.slug: c.name for c in categories}, noc_titles=titles,
-    )
+    summary_panels = client_panels(request, client, slot="summary")
     jobs = list(client.jobs.all())
     return render(request, "clients/client_detail.html", {
-        "client": client, "summary": summary,
-        "spouse": getattr(client, "spouse", None) if client.marital_status in SPOUSE_STATUSES else None,
+        "client": client, "summary_panels": summary_panels,
+        "spouse": getattr(client, "spouse", None) if client.marital_status in PARTNERED_STATUSES else None,
         "educations": [e for e in client.educations.all() if not e.of_spouse],
         "spouse_educations": [e for e in client.educations.all() if e.of_spouse],
         "tests": [t for t in client.languagetests.all() if not t.of_spouse],
         "spouse_tests": [t for t in client.languagetests.all() if t.of_spouse],
         "jobs": sorted((j for j in jobs if not j.of_spouse), key=lambda j: j.start_on, reverse=True),
         "spouse_jobs": sorted((j for j in jobs if j.of_spouse), key=lambda j: j.start_on, reverse=True),
-        "stored": getattr(client, "assessment", None),
         "can_delete": can_delete_client(request.user),
         "panels": client_panels(request, client),
     })

@@ -7,7 +7,7 @@ included. The engine writes codes ("fsw", "ielts_general", "bachelors"); this mo
 
 - Programs: the three Express Entry programs by their full and short names. Round types are
   named apart, as IRCC names its rounds ("Federal Skilled Worker", without "Program").
-- Language tests: proper names, never translated (the engine's own, eligibility.rules.derive).
+- Language tests: proper names, never translated (the engine's own, eligibility.rules.TEST_NAMES).
 - Education levels: the form's wording (choices) and the wording inside sentences (lower case,
   as the engine writes them, translated on French pages).
 - Category names are data, not labels: an admin edits them (draws.Category.name_en/name_fr);
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from eligibility.rules.derive import LEVEL_NAMES as ENGINE_LEVEL_NAMES
-from eligibility.rules.derive import TEST_NAMES
+from eligibility.rules import LEVEL_NAMES as ENGINE_LEVEL_NAMES
+from eligibility.rules import TEST_NAMES
 
 PROGRAM_NAMES = {
     "fsw": _("Federal Skilled Worker Program"),

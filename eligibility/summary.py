@@ -1,9 +1,10 @@
 """The eligibility summary of the client page: the engine's assessment, arranged for reading.
 
-No rule is decided here: the numbers and reasons are the engine's
-(eligibility.services.assess_client). This module only labels them, pairs each
-CRS factor with its maximum so the page can highlight factors at the maximum,
-and names the categories and occupations.
+No rule is decided here: the numbers and reasons are the engine's (eligibility.services.
+assess_client), the maxima and the FSW pass mark too (eligibility.rules), the names are
+eligibility.labels'. This module pairs each CRS factor with its maximum so the page can
+highlight factors at the maximum, and names the programs, categories and occupations.
+The client page shows it as a panel (registered in EligibilityConfig.ready, clients/panels.py).
 """
 
 from __future__ import annotations
@@ -13,49 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.formatting import level_scale
-from clients.models import LANGUAGE_TEST_CHOICES
-from eligibility.rules import status as verdict
-
-TEST_LABELS = dict(LANGUAGE_TEST_CHOICES)
-
-# (detail key, label, max with an accompanying spouse, max without); CRS rule set 2025-03-25
-# (crs-tables.json; express-entry.md section 3). None: no maximum worth highlighting.
-CRS_SECTIONS: tuple[tuple[str, Any, int, int, tuple[tuple[str, Any, int | None, int | None], ...]], ...] = (
-    ("core_human_capital", _("Core / human capital"), 460, 500, (
-        ("age", _("Age"), 100, 110),
-        ("education", _("Education"), 140, 150),
-        ("first_language", _("First official language"), 128, 136),
-        ("second_language", _("Second official language"), 22, 24),
-        ("canadian_work", _("Canadian work experience"), 70, 80),
-    )),
-    ("spouse_factors", _("Spouse or partner"), 40, 0, (
-        ("spouse_education", _("Spouse's education"), 10, 0),
-        ("spouse_language", _("Spouse's first official language"), 20, 0),
-        ("spouse_canadian_work", _("Spouse's Canadian work"), 10, 0),
-    )),
-    ("skill_transferability", _("Skill transferability"), 100, 100, (
-        ("transfer_education", _("Education (with language or Canadian work)"), 50, 50),
-        ("transfer_foreign_work", _("Foreign work (with language or Canadian work)"), 50, 50),
-        ("transfer_certificate", _("Certificate of qualification"), 50, 50),
-    )),
-    ("additional", _("Additional points"), 600, 600, (
-        ("provincial_nomination", _("Provincial nomination"), 600, 600),
-        ("arranged_employment", _("Arranged employment"), None, None),
-        ("canadian_education", _("Canadian education"), 30, 30),
-        ("french", _("French-language skills"), 50, 50),
-        ("sibling", _("Sibling in Canada"), 15, 15),
-    )),
-)
-
-PROGRAMS = (
-    ("fsw", _("Federal Skilled Worker"), _("FSW")),
-    ("cec", _("Canadian Experience Class"), _("CEC")),
-    ("fstp", _("Federal Skilled Trades"), _("FSTP")),
-)
-FSW_PASS_MARK = 67
+from clients.models import Client
+from eligibility import labels, rules
+from eligibility.rules import verdict
 
 
 @dataclass
@@ -81,7 +47,7 @@ class SectionRow:
 
 @dataclass
 class EligibilitySummary:
-    """What the client page shows of an assessment (see the templates _score_card, _programs, _categories)."""
+    """What the client page shows of an assessment (eligibility/_score_card.html, _programs, _categories)."""
 
     as_of: date
     total: int
@@ -115,26 +81,25 @@ def build_summary(
     """Arrange an assessment dict (Assessment.to_dict(), spec/assessment.md) for the page."""
     crs = result["crs"]
     details = crs.get("details", {})
+    maxima = rules.crs_maxima(crs["rules"], with_spouse=with_spouse)
     sections = []
-    for key, label, max_with, max_without, factors in CRS_SECTIONS:
+    for key, factors in rules.CRS_SECTIONS:
         if key == "spouse_factors" and not with_spouse:
             continue
-        section = SectionRow(key=key, label=label, points=crs.get(key, 0),
-                             maximum=max_with if with_spouse else max_without)
-        for fkey, flabel, fmax_with, fmax_without in factors:
-            section.factors.append(FactorRow(
-                key=fkey, label=flabel, points=details.get(fkey, 0),
-                maximum=fmax_with if with_spouse else fmax_without,
-            ))
+        section = SectionRow(key=key, label=labels.CRS_SECTION_NAMES[key], points=crs.get(key, 0),
+                             maximum=maxima.sections[key])
+        for fkey in factors:
+            section.factors.append(FactorRow(key=fkey, label=labels.CRS_FACTOR_NAMES[fkey],
+                                             points=details.get(fkey, 0), maximum=maxima.factors[fkey]))
         sections.append(section)
     programs = []
-    for key, name, short in PROGRAMS:
+    for key, name in labels.PROGRAM_NAMES.items():
         program = result["programs"].get(key, {})
         programs.append({
-            "key": key, "name": name, "short": short, "eligible": program.get("eligible", False),
-            "status": verdict.of(program),
+            "key": key, "name": name, "short": labels.PROGRAM_SHORT_NAMES[key],
+            "eligible": program.get("eligible", False), "status": verdict.of(program),
             "points": program.get("points"), "reasons": program.get("reasons", []),
-            "pass_mark": FSW_PASS_MARK if key == "fsw" else None,
+            "pass_mark": rules.FSW_PASS_MARK if key == "fsw" else None,
         })
     categories = []
     for category in result.get("categories", []):
@@ -150,7 +115,7 @@ def build_summary(
         scored = result.get("derived", {}).get(key)
         languages.append({
             "role": role,
-            "test": TEST_LABELS.get(scored["test"], scored["test"]) if scored else "",
+            "test": labels.language_test_name(scored["test"]) if scored else "",
             "scale": level_scale(scored["test"]) if scored else "",
             "clb": scored["clb"] if scored else {},
         })
@@ -162,3 +127,23 @@ def build_summary(
         sections=sections, derived=result.get("derived", {}), programs=programs,
         categories=categories, warnings=result.get("warnings", []), languages=languages,
     )
+
+
+def client_summary_panel(request: HttpRequest, client: Client) -> dict[str, Any]:
+    """The client page's eligibility panel: a live summary computed as of today, and the stored
+    assessment it is compared with. `client` comes with its facts (clients.selectors.client_profiles_for)."""
+    from eligibility.services import (  # noqa: PLC0415 - apps.ready imports this module
+        assess_client,
+        category_rules_and_names,
+        facts_for,
+    )
+
+    today = timezone.localdate()
+    categories, names = category_rules_and_names(as_of=today)
+    result = assess_client(client, as_of=today, categories=categories).to_dict()
+    summary = build_summary(
+        result, as_of=today, with_spouse=rules.spouse_is_scored(facts_for(client)),
+        category_names=names,
+        noc_titles={job.noc_id: job.noc.title for job in client.jobs.all()},
+    )
+    return {"summary": summary, "stored": getattr(client, "assessment", None)}

@@ -3,7 +3,8 @@
 THE PATTERN (claim, send after the commit, record). Every email that must go out once and only
 once has one row, unique in the database: a Reminder per (invitation, days before the deadline),
 a ConsultantDigest per (consultant, day) (invitations.digest), a DrawDigest per (round,
-consultant) (draws.services.send_draw_digests). A sender:
+consultant) (draws.services.send_draw_digests), a reviewed Document or FactChange for the client's
+email about it (documents.notices, intake.services). A sender:
 1. claims the row with a conditional UPDATE that changes it only while it is unsent and
    unclaimed, or claimed longer ago than a lease (`UPDATE ... SET claimed_at = now WHERE sent_at
    IS NULL AND (claimed_at IS NULL OR claimed_at <= now - lease)`), and goes on only for the

@@ -180,7 +180,8 @@ def ensure_reference_data() -> None:
 
     if not ChecklistItemType.objects.filter(firm=None).exists():
         importlib.import_module("invitations.migrations.0002_default_checklist_types").create(apps, None)
-    if not PeriodicTask.objects.exists():
-        from ops.periodic import setup_periodic_tasks
+    from ops.periodic import PERIODIC_TASKS, setup_periodic_tasks
 
+    if PeriodicTask.objects.filter(name__in=[entry.name for entry in PERIODIC_TASKS]).count() < len(
+            PERIODIC_TASKS):
         setup_periodic_tasks()  # as every deployment does (ops/prod.sh)

@@ -5,6 +5,7 @@ client's profile changes (audit.selectors), scoped through the access's client.
 """
 
 from audit.history import audited
-from portal.models import PortalAccess
+from portal.models import ItemNote, PortalAccess
 
 audited(PortalAccess)
+audited(ItemNote)

@@ -41,3 +41,28 @@ class PortalAccess(models.Model):
 
     def __str__(self) -> str:
         return str(self.client)
+
+
+NOTE_MAX_LENGTH = 500
+
+
+class ItemNote(models.Model):
+    """The consultant's note to the client on one checklist document, shown beside it in the portal
+    ("a certified translation is needed", "the long-form certificate"). One per item; staff write it."""
+
+    item = models.OneToOneField("invitations.ChecklistItem", on_delete=models.CASCADE,
+                                related_name="client_note", verbose_name=_("document"))
+    # The item's client, kept so the audit history is scoped to the client (audit.history.audited).
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"),
+                               editable=False)
+    text = models.TextField(_("note to the client"), max_length=NOTE_MAX_LENGTH)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("note to the client")
+        verbose_name_plural = _("notes to the client")
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -10,7 +10,7 @@ from portal.models import PortalAccess
 
 
 def client_panel_context(request: HttpRequest, client: Client) -> dict:
-    """One query: the client's access row, if any."""
+    """One query: the client's access row, if any (the notes have their own page: staff_views.notes)."""
     return {
         "access": PortalAccess.objects.filter(client=client).first(),
         "can_manage": can(request.user, EDIT_CLIENTS),

@@ -40,7 +40,8 @@ def portal_invitations(client: Client, *, now: dt.datetime | None = None) -> lis
     invitations = (
         Invitation.objects.filter(client=client, status__in=Invitation.OPEN)
         .select_related("draw")
-        .prefetch_related(Prefetch("checklist", queryset=ChecklistItem.objects.order_by("start_by", "id")))
+        .prefetch_related(Prefetch("checklist", queryset=ChecklistItem.objects.select_related("client_note")
+                                   .order_by("start_by", "id")))
     )
     found = []
     for invitation in invitations:

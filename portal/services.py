@@ -21,7 +21,7 @@ from clients.models import Client
 from clients.permissions import EDIT_CLIENTS, can
 from portal import emails
 from portal.access import start_client_session
-from portal.models import PortalAccess
+from portal.models import NOTE_MAX_LENGTH, ItemNote, PortalAccess
 from portal.tokens import make_token, user_for_token
 
 log = logging.getLogger(__name__)
@@ -139,3 +139,29 @@ def sign_in(request: HttpRequest, *, client_id: int, token: str) -> PortalAccess
         access.save(update_fields=["last_signed_in_at"])
     start_client_session(request, access)
     return access
+
+
+def set_item_note(*, item, text: str, by) -> ItemNote | None:
+    """Write (or, with empty text, remove) the consultant's note to the client on a checklist item.
+
+    `item` must be one of a client of `by`'s firm (views look it up through clients_for);
+    refused (ValidationError) over NOTE_MAX_LENGTH characters.
+    """
+    client = item.invitation.client
+    _require_member(by, client)
+    text = text.strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(_("A note has %(max)s characters at most.") % {"max": NOTE_MAX_LENGTH})
+    with transaction.atomic():
+        note = ItemNote.objects.select_for_update().filter(item=item).first()
+        if not text:
+            if note is not None:
+                note._history_user = by
+                note.delete()
+            return None
+        if note is None:
+            note = ItemNote(item=item, client=client)
+        note.text, note.updated_by = text, by
+        note._history_user = by
+        note.save()
+    return note

@@ -116,3 +116,46 @@ def test_deleting_the_client_deletes_its_portal_user(firm, consultant):
     user_id = grant_access(lea).user_id
     lea.delete()
     assert not get_user_model().objects.filter(pk=user_id).exists()
+
+
+def test_a_note_on_a_document_shows_beside_it_in_the_portal_and_is_audited(client, firm, consultant):
+    from invitations.tests.helpers import invited_client
+    from portal.models import ItemNote
+    from portal.testing import sign_in
+
+    lea, invitation = invited_client(firm=firm, first_name="Lea")
+    item = invitation.checklist.order_by("id").first()
+    client.force_login(consultant)
+    url = reverse("portal_staff:note", args=[lea.pk])
+    text = "  A certified translation of every page.  "
+    response = client.post(url, {"item": item.pk, "text": text}, follow=True)
+    assert "Note saved" in response.content.decode()
+    assert 'value="A certified translation of every page."' in response.content.decode()  # the notes page
+    note = ItemNote.objects.get(item=item)
+    assert note.text == "A certified translation of every page." and note.updated_by == consultant
+    assert note.history.get().history_user == consultant
+
+    browser = client.__class__()
+    sign_in(browser, lea)
+    html = browser.get("/portal/").content.decode()
+    assert f'id="item-{item.pk}-note"' in html and "A certified translation of every page." in html
+
+    too_long = client.post(url, {"item": item.pk, "text": "x" * 501}, follow=True)
+    assert "500 characters at most" in too_long.content.decode()
+    assert ItemNote.objects.get(item=item).text == "A certified translation of every page."
+    assert "Note removed" in client.post(url, {"item": item.pk, "text": " "}, follow=True).content.decode()
+    assert not ItemNote.objects.exists()
+
+
+def test_a_note_on_another_clients_document_is_404(client, firm, consultant):
+    from invitations.tests.helpers import invited_client
+    from portal.models import ItemNote
+
+    lea, _ = invited_client(firm=firm)
+    _, other_invitation = invited_client(firm=firm)
+    other_item = other_invitation.checklist.first()
+    client.force_login(consultant)
+    for item_value in (other_item.pk, "", "abc", "-1"):
+        response = client.post(reverse("portal_staff:note", args=[lea.pk]), {"item": item_value, "text": "x"})
+        assert response.status_code == 404, item_value
+    assert not ItemNote.objects.exists()

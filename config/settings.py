@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal",
     "documents",
     "intake",
+    "demo",  # seed_demo: demo data of every app above (imports them all; nothing imports it)
 ]
 
 MIDDLEWARE = [

@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
 
-from clients.demo import DemoFirm, build_clients, create_demo_firm
 from clients.models import Client, Firm
 from clients.selectors import SEARCH_MAX_WORDS
+from demo.firms import DemoFirm, build_clients, create_demo_firm
 
 PAGE_REQUESTS = 30
 OFFSETS = (45, 30, 14, 7, 3, 1, 0)

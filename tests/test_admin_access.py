@@ -478,7 +478,7 @@ def test_view_on_site_says_nothing_of_another_firms_client(client, world):
 
 @pytest.mark.django_db
 def test_the_demo_owner_is_no_admin_and_the_demo_admin_login_reaches_draws_only(client):
-    from clients.demo import create_demo_firm, create_draws_admin
+    from demo.firms import create_demo_firm, create_draws_admin
 
     demo = create_demo_firm(prefix="t-")
     get_user_model().objects.filter(pk=demo.owner.pk).update(is_staff=True, is_superuser=True)  # older demos

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from clients.demo import DemoFirm, build_clients, create_demo_firm
 from clients.models import Client
+from demo.firms import DemoFirm, build_clients, create_demo_firm
 from draws import services as draw_services
 from draws.models import Draw
 from draws.tests.factories import category

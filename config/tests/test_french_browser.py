@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from clients.demo import DEMO_PASSWORD
 from config.tests.french_office import french_office
+from demo.firms import DEMO_PASSWORD
 from testing.services import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

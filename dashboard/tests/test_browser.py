@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm
 from clients.models import Client
+from demo.firms import DEMO_PASSWORD, build_clients, create_demo_firm
 from draws import palette
 from draws import services as draw_services
 from draws.models import Draw

@@ -9,8 +9,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 
-from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm
 from clients.models import Client, Membership
+from demo.firms import DEMO_PASSWORD, build_clients, create_demo_firm
 from eligibility.models import Report
 from eligibility.services import generate_report, refresh_assessments
 

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from clients import demo_email
-from clients.demo import DEMO_PASSWORD, build_clients, create_demo_firm, create_draws_admin
 from clients.models import Client, Firm
+from demo import email_backend as demo_email
+from demo.firms import DEMO_PASSWORD, build_clients, create_demo_firm, create_draws_admin
+from draws import demo as draws_demo
+from eligibility.services import refresh_assessments
+from invitations import demo as invitations_demo
 
 SECOND_FIRM, SECOND_PREFIX = "Northern Lights Immigration", "north-"
 SECOND_EMAIL, SECOND_CLIENTS = "office@northernlights.example", 8
 # The demo firm serves many healthcare workers (nurses, aides, practical nurses, doctors), so the demo's
 # healthcare round has several clients to match.
 DEMO_NOC_WEIGHTS = {"31301": 30, "33102": 8, "32101": 8, "31102": 4}
-
-
-def _optional(module: str):
-    """A module of a feature that may not be installed yet, or None."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
 
 
 class Command(BaseCommand):
@@ -93,14 +87,9 @@ class Command(BaseCommand):
         """Scores, IRCC's rounds, applications and ITAs tied to them, then the demo round's digests."""
         now, today = timezone.now(), timezone.localdate()
         if ids + other_ids and not skip_assessments:
-            from eligibility.services import refresh_assessments
-
             refresh_assessments(ids + other_ids)
-        draws_demo, invitations_demo = _optional("draws.demo"), _optional("invitations.demo")
-        if draws_demo is None:
-            return
         self.stdout.write(f"IRCC rounds (the shipped feed): {draws_demo.import_full_feed().summary}.")
-        if invitations_demo and not skip_assessments:
+        if not skip_assessments:
             invitations_demo.seed_applications(Client.objects.filter(id__in=ids + other_ids),
                                                rounds=draws_demo.imported_rounds(), now=now)
         # Recorded like a consultant's entry: matched and digested at once (Celery eager).
@@ -108,7 +97,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo round #{demo_round.round_number} ({demo_round.drawn_on}): "
                           f"{demo_round.ircc_name}, {demo_round.invitations_issued:,} invitations, "
                           f"lowest CRS {demo_round.lowest_crs}.")
-        if ids and invitations_demo:
+        if ids:
             invitations_demo.seed_invitations(Client.objects.filter(id__in=ids), now=now, rounds=[demo_round])
 
     def _print_emails(self, *, reader) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-BACKEND = "clients.demo_email.KeepEmailBackend"
+BACKEND = "demo.email_backend.KeepEmailBackend"
 sent: list = []  # the messages sent in this process, in order (seed_demo reads and clears it)
 
 

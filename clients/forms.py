@@ -228,7 +228,7 @@ class EducationForm(FactForm):
 def score_error(test: str, ability: str, score: Decimal, taken_on: dt.date | None) -> str | None:
     """The message for a score off the test's scale, or None when it is a possible score.
 
-    The scale is the engine's (eligibility.rules.clb), so a score the form accepts is one
+    The scale is the engine's (eligibility.rules.score_range), so a score the form accepts is one
     the engine converts: TEF Canada results before the December 2023 switch use the old scale.
     """
     taken_on = taken_on or timezone.localdate()

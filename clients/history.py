@@ -1,4 +1,4 @@
-"""Client profile data under audit (issue 6): every change is kept with who and when."""
+"""Client profile data under audit: every change is kept with who and when."""
 
 from audit.history import audited
 from clients.models import Client, Education, Job, LanguageTest, Spouse

@@ -37,7 +37,7 @@ from clients.selectors import email_language_for
 from draws import importer
 from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
 from draws.selectors import kind_of
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clients.formatting import country_name, country_names, local_date
+from clients.formatting import country_name, country_names, local_date, money, total
 from clients.forms import ClientProfileForms, NocCodeField
 from intake.changes import row_fields
 from intake.forms import QuestionnaireForms
@@ -61,6 +61,7 @@ _COUNTRY_FIELDS = {
     "citizenship_countries": country_names,
     "residence_countries": country_names,
 }
+_MONEY_FIELDS = {"settlement_funds_cad"}
 
 
 def show(form_field: forms.Field, value: Any, titles: Mapping[str, str], name: str = "") -> Shown:
@@ -69,6 +70,10 @@ def show(form_field: forms.Field, value: Any, titles: Mapping[str, str], name: s
         return Shown()
     if name in _COUNTRY_FIELDS:
         return Shown(_COUNTRY_FIELDS[name](str(value)))
+    if name in _MONEY_FIELDS:
+        return Shown(money(value))
+    if isinstance(form_field, forms.DecimalField | forms.IntegerField):
+        return Shown(total(value))  # "7,5" and "1 200" on French pages
     if isinstance(form_field, forms.BooleanField):
         return Shown(str(_("Yes") if value else _("No")))
     if isinstance(form_field, NocCodeField):

@@ -166,3 +166,25 @@ def test_questionnaire_for_a_new_prospect_has_a_required_email():
     profile = QuestionnaireForms(with_email=True, data={"first_name": "Ana"})
     assert not profile.is_valid()
     assert "email" in profile.client_form.errors
+
+
+def test_diff_writes_numbers_money_and_countries_the_pages_way(client_with_facts):
+    from django.utils import translation
+
+    post = current_post(client_with_facts)
+    post.update(
+        {"settlement_funds_cad": "25000", "citizenship_countries": "PH, CA", "languagetests-0-reading": "8.5"}
+    )
+    profile = _bound(client_with_facts, post)
+    data = changes.change_data(profile)
+    fresh = Client.objects.select_related("spouse").get(pk=client_with_facts.pk)
+    before, after, bound = changes.bind(fresh, data)
+    with translation.override("fr"):
+        fields = {
+            f.name: f
+            for s in diff(before, after, bound)
+            for f in [*s.fields, *(x for r in s.rows for x in r.fields)]
+        }
+        assert fields["settlement_funds_cad"].new.text == "25\u00a0000\u00a0$"
+        assert fields["citizenship_countries"].new.text == "Philippines, Canada"
+        assert (fields["reading"].old.text, fields["reading"].new.text) == ("7,5", "8,5")

@@ -377,3 +377,8 @@ def test_the_firm_settings_page_leads_to_the_intake_link(client, firm, owner, co
         "text-bg-success"
         in client.get(reverse("invitations:settings")).content.decode().split('id="intake-link-settings"')[1]
     )
+
+
+def test_the_portal_home_leads_to_the_questionnaire(client, client_with_facts):
+    sign_in_portal(client, client_with_facts)
+    assert reverse("portal:facts") in client.get(reverse("portal:home")).content.decode()

@@ -1,20 +1,22 @@
 """Admin for firms, members, NOC codes and clients: superusers only (day-to-day work uses the client pages).
 
 Every admin here lists all firms' rows, so the site keeps them from other staff whatever their
-model permissions (audit/admin_access.py). Client changes made here refresh the stored
-assessment like the pages do.
+model permissions (audit/admin_access.py). A client saved here goes through
+clients.services.save_client_in_admin, so the apps above follow (facts_saved) as from the pages.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clients import services
 from clients.models import Client, Education, Firm, Job, LanguageTest, Membership, Noc, Spouse
-from clients.signals import facts_saved
 from clients.validators import single_line
 
 # A consultant's name and address reach the From/Reply-To/Cc headers of the emails sent for their
@@ -103,8 +105,39 @@ class JobInline(_FactInline):
     autocomplete_fields = ["noc"]
 
 
+class ClientAdminForm(forms.ModelForm):
+    """The admin's client form: the service's consultant rule shown as a field message, never a 500."""
+
+    def clean(self):
+        cleaned = super().clean()
+        firm, consultant = cleaned.get("firm"), cleaned.get("consultant")
+        if firm is not None and consultant is not None:
+            try:
+                services.check_consultant(firm_id=firm.pk, consultant_id=consultant.pk)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class _AdminProfile:
+    """The admin's client form and inlines, in the shape clients.services takes (ProfileWriter)."""
+
+    def __init__(self, model_admin, request, form, formsets, change) -> None:
+        self.model_admin, self.request, self.form, self.formsets, self.change = (
+            model_admin, request, form, formsets, change)
+
+    def build_client(self) -> Client:
+        return self.form.instance  # the admin's save_form applied the form to it (commit=False)
+
+    def save_facts(self, client: Client) -> None:
+        self.form.save_m2m()
+        for formset in self.formsets:
+            self.model_admin.save_formset(self.request, self.form, formset, change=self.change)
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
+    form = ClientAdminForm
     list_display = ["__str__", "firm", "consultant", "status", "ee_profile_number", "updated_at"]
     list_filter = ["status", "firm"]
     search_fields = ["first_name", "last_name", "email", "ee_profile_number"]
@@ -125,7 +158,10 @@ class ClientAdmin(admin.ModelAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def save_model(self, request, obj, form, change) -> None:
+        """Nothing yet: the client is saved with its facts in save_related, through the service."""
+
     def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # As the services do: the stored assessment (and an open ITA's checklist) follow the facts.
-        facts_saved.send(sender=Client, client=form.instance, by=request.user)
+        """clients.services.save_client_in_admin: one transaction, then facts_saved as from the pages."""
+        services.save_client_in_admin(by=request.user, profile=_AdminProfile(self, request, form, formsets,
+                                                                             change))

@@ -87,6 +87,30 @@ def update_client(*, by, client: Client, profile: ProfileWriter) -> Client:
     return client
 
 
+def save_client_in_admin(*, by, profile: ProfileWriter) -> Client:
+    """A superuser's save of any firm's client in the admin (which no one else reaches), all or nothing.
+
+    The same steps as update_client, the firm taken from the form rather than a membership: the
+    consultant rule, the client, its facts, then facts_saved, so the apps above follow as they do
+    for a save from the client's page.
+    """
+    if not getattr(by, "is_superuser", False):
+        raise PermissionDenied
+    with transaction.atomic():
+        client = profile.build_client()
+        _check_consultant(client)
+        client.save()
+        profile.save_facts(client)
+        facts_saved.send(sender=Client, client=client, by=by)
+    return client
+
+
+def check_consultant(*, firm_id: int, consultant_id: int) -> None:
+    """The consultant rule of every save, for a form to show before saving: a ValidationError on
+    `consultant` unless they are an owner or consultant of the firm."""
+    _check_consultant(Client(firm_id=firm_id, consultant_id=consultant_id))
+
+
 def delete_client(*, by, client: Client) -> None:
     """Delete a client of `by`'s firm with its facts and stored assessment (owners and consultants)."""
     membership = membership_for(by)

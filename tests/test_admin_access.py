@@ -429,6 +429,7 @@ def test_firm_b_staff_cannot_move_its_own_client_into_firm_a(client, world):
     url = reverse("admin:clients_client_change", args=[world.other_client.pk])
     data = form_data(_body(client.get(url)))
     data["firm"] = [str(firm_a.pk)]
+    data["consultant"] = [str(world.users["consultant"].pk)]  # the services' rule: one of the firm's
     client.force_login(users["firm_b_staff"])
     assert client.post(url, data).status_code == 403
     world.other_client.refresh_from_db()

@@ -70,3 +70,75 @@ def test_a_members_email_language_is_shown_and_edited_in_the_admin(client, firm)
     assert response.status_code == 200  # not a language of the site: the form says so
     membership.refresh_from_db()
     assert membership.language == "fr"
+
+
+def _admin_post(firm, consultant, **fields) -> dict:
+    data = {
+        "firm": firm.pk, "consultant": consultant.pk, "status": "in_pool", "first_name": "Ana",
+        "last_name": "Reyes", "date_of_birth": "1995-04-02", "marital_status": "single",
+        "preferred_language": "en", "family_size": 1, "job_offer_years": 1, **fields,
+    }
+    for prefix in ("spouse", "educations", "languagetests", "jobs"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data
+
+
+@pytest.fixture
+def facts_saved_calls():
+    """What clients.signals.facts_saved carried, receiver by receiver as the apps above see it."""
+    from clients.signals import facts_saved
+
+    calls = []
+
+    def receiver(sender, *, client, by, **kwargs):
+        calls.append((client.pk, client.first_name, client.educations.count(), by))
+
+    facts_saved.connect(receiver, dispatch_uid="test-client-admin")
+    yield calls
+    facts_saved.disconnect(dispatch_uid="test-client-admin")
+
+
+def test_an_admin_save_goes_through_the_service_facts_saved_once_after_the_facts(
+        client, firm, consultant, facts_saved_calls):
+    admin_user = member(firm, "owner", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    target = ClientFactory(firm=firm, consultant=consultant)
+    data = _admin_post(firm, consultant, first_name="Renamed") | {
+        "educations-TOTAL_FORMS": 1, "educations-0-level": "bachelors",
+        "educations-0-completed_on": "2017-06-01", "educations-0-is_canadian": "",
+    }
+
+    response = client.post(reverse("admin:clients_client_change", args=[target.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    # One signal, sent once the client and its inline facts were saved, naming the admin user.
+    assert facts_saved_calls == [(target.pk, "Renamed", 1, admin_user)]
+
+
+def test_a_client_added_in_the_admin_gets_its_stored_assessment(client, firm, consultant,
+                                                                django_capture_on_commit_callbacks,
+                                                                facts_saved_calls):
+    admin_user = member(firm, "owner", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:clients_client_add"), _admin_post(firm, consultant))
+    assert response.status_code == 302
+    added = Client.objects.get(first_name="Ana", firm=firm)
+    assert facts_saved_calls == [(added.pk, "Ana", 0, admin_user)]
+    assert ClientAssessment.objects.filter(client=added).exists()
+
+
+def test_a_consultant_of_another_firm_is_a_field_message_in_the_admin(client, firm, consultant,
+                                                                      facts_saved_calls):
+    client.force_login(member(firm, "owner", is_staff=True, is_superuser=True))
+    target = ClientFactory(firm=firm, consultant=consultant, first_name="Kept")
+    stranger = member()  # a consultant of another firm
+
+    response = client.post(reverse("admin:clients_client_change", args=[target.pk]),
+                           _admin_post(firm, stranger, first_name="Changed"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["consultant"]
+    target.refresh_from_db()
+    assert (target.first_name, target.consultant_id) == ("Kept", consultant.pk)
+    assert facts_saved_calls == []

@@ -158,6 +158,26 @@ MATRIX: dict[str, Row] = {
     "eligibility:dismiss_alert": Row(_url("eligibility:dismiss_alert", "alert"),
                                      get="405 405 405 405 302 405",
                                      post="302 302 302 404 302 404"),
+    # Fact changes a client sent: any member reviews them (accepting is editing the client,
+    # EDIT_CLIENTS); returning without a note is the page again with the field's message.
+    "intake:to_review": Row(_url("intake:to_review"),
+                            get="200 200 200 403 302 200",
+                            post="405 405 405 403 302 405"),
+    "intake:review": Row(_url("intake:review", "client", "fact_change"),
+                         get="200 200 200 404 302 404",
+                         post="405 405 405 405 302 405"),
+    "intake:accept": Row(_url("intake:accept", "client", "fact_change"),
+                         get="405 405 405 405 302 405",
+                         post="302 302 302 404 302 404",
+                         post_data=lambda w: {"revision": str(w.fact_change.revision)}),
+    "intake:return": Row(_url("intake:return", "client", "fact_change"),
+                         get="405 405 405 405 302 405",
+                         post="200 200 200 404 302 404",
+                         post_data=lambda w: {"revision": str(w.fact_change.revision)}),
+    # The firm's public intake link is a firm setting: the owner (an empty POST: the page again).
+    "intake:link": Row(_url("intake:link"),
+                       get="200 403 403 403 302 200",
+                       post="200 403 403 403 302 200"),
     # Files a client sent: any member downloads them and reviews them (the review page; a POST
     # without a decision is the page again with the field's message); the firm's list of files to
     # review; the owner sets how long files are kept (an empty POST: the page with the message).
@@ -232,6 +252,17 @@ PORTAL_MATRIX: dict[str, PortalRow] = {
     "portal:sign_out": PortalRow(_url("portal:sign_out"),
                                  get="405 405 404 404 405",
                                  post="302 302 404 404 302"),
+    # Each client's own facts questionnaire; an empty POST is refused with the forms' messages.
+    "portal:facts": PortalRow(_url("portal:facts"),
+                              get="200 200 404 404 302",
+                              post="400 400 404 404 302"),
+    # A firm's public intake page: anyone, signed in or not (an empty POST: the fields' messages).
+    "portal:intake": PortalRow(lambda w: reverse("portal:intake", args=[w.intake_link.token]),
+                               get="200 200 200 200 200",
+                               post="400 400 400 400 400"),
+    "portal:intake_thanks": PortalRow(lambda w: reverse("portal:intake_thanks", args=[w.intake_link.token]),
+                                      get="200 200 200 200 200",
+                                      post="405 405 405 405 405"),
     # The client's documents: their checklist, one of their items (a POST without files: the page
     # with its message, nothing stored) and a file they sent; another client's are 404.
     "portal:documents:list": PortalRow(_url("portal:documents:list"),

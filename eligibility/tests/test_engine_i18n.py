@@ -16,6 +16,10 @@ from django.utils import translation
 from eligibility import i18n, rules
 from eligibility.tests.test_rules_golden import category_rules, generate, listed_nocs, load
 
+# French pages name a category by its recorded French name (draws.Category.name_fr: IRCC's, from the
+# migrations): sentences naming a category read it from the database.
+pytestmark = pytest.mark.django_db
+
 ENGLISH = re.compile(
     r"\b(the|of|in|and|not|met|needed|months|years|work|foreign|credential|result|expired|expires|counted|"
     r"spouse|abilities|four|all|no|listed|occupation|trade|funds|family|turns|reaches|eligible|last)\b"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.tests.factories import ClientFactory
@@ -126,3 +128,21 @@ def test_the_client_downloads_their_own_file_as_an_attachment_and_it_is_logged(p
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename*=utf-8''Passeport%20%C2%AB%202026")
     assert list(DocumentDownload.objects.values_list("by_client", "by_user")) == [(True, None)]
+
+
+def test_the_portal_pages_read_a_fixed_number_of_queries(portal, office, django_assert_num_queries):
+    """However many files the client sent: the list and an item's page cost the same."""
+    upload(office, ("one.pdf", samples.pdf()))
+    counts = {}
+    for url in (reverse("portal:documents:list"), item_url(office.item)):
+        portal.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            portal.get(url)
+        counts[url] = len(queries.captured_queries)
+    # The session, the client's access (with client, firm, consultant), the item(s), their files.
+    assert list(counts.values()) == [4, 4], counts
+    upload(office, *[(f"p{n}.pdf", samples.pdf()) for n in range(6)])
+    upload(office, ("other.png", samples.png()), item=office.other_item)
+    for url, expected in counts.items():
+        with django_assert_num_queries(expected):
+            portal.get(url)

@@ -22,6 +22,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 
 from portal.models import PortalAccess
 
@@ -97,7 +98,9 @@ def client_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             request.session[SESSION_KEY] = {**marker, "seen": now}
         request.portal_access = access
         request.portal_client = access.client
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # a client's own data: never kept by a browser or a proxy
+        return response
 
     wrapped.client_required = True  # lets a test find every portal view
     return wrapped

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import translation
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from sesame import settings as sesame_settings
 
@@ -54,6 +55,7 @@ def _limit_message() -> str:
              "the last link sent still works for %(minutes)s minutes.") % {"minutes": link_minutes()}
 
 
+@never_cache  # the address carries a token
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest, client_id: int) -> HttpResponse:
     """The link of a sign-in email. GET shows a button and uses nothing up (mail scanners open links

@@ -79,6 +79,12 @@ def test_the_query_count_does_not_grow_with_the_checklist(client, django_assert_
     assert "Extra document 24" in client.get(HOME).content.decode()
 
 
+def test_portal_pages_are_never_cached(client):
+    lea, _ = invited_client()
+    sign_in(client, lea)
+    assert "no-store" in client.get(HOME)["Cache-Control"]
+
+
 def test_another_clients_ita_never_shows(client):
     lea, _ = invited_client(first_name="Lea")
     ben, _ = invited_client(first_name="Bennett", firm=lea.firm)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -146,3 +147,26 @@ def test_the_portal_pages_read_a_fixed_number_of_queries(portal, office, django_
     for url, expected in counts.items():
         with django_assert_num_queries(expected):
             portal.get(url)
+
+
+def test_a_request_larger_than_a_full_upload_keeps_nothing_and_says_so(portal, office, settings, monkeypatch):
+    """Past max files x max size the file data is dropped while Django parses it (documents.uploads):
+    nothing reaches a temporary file, and the page says why."""
+    settings.DOCUMENTS_MAX_FILE_BYTES, settings.DOCUMENTS_MAX_FILES_PER_UPLOAD = 2000, 2
+    written = []
+    monkeypatch.setattr(MemoryFileUploadHandler, "receive_data_chunk",
+                        lambda self, raw, start: written.append(len(raw)))
+    big = samples.pdf() + b" " * 300_000
+    response = portal.post(item_url(office.item), {"files": [SimpleUploadedFile("big.pdf", big)]})
+    assert response.status_code == 400
+    assert "The files sent together are larger than" in response.content.decode()
+    assert written == [] and Document.objects.count() == 0
+
+
+def test_the_upload_form_still_needs_its_csrf_token(client, office):
+    from django.test import Client as DjangoClient
+
+    strict = DjangoClient(enforce_csrf_checks=True)
+    sign_in_portal(strict, office.client)
+    response = strict.post(item_url(office.item), {"files": [SimpleUploadedFile("a.pdf", samples.pdf())]})
+    assert response.status_code == 403 and Document.objects.count() == 0

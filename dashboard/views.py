@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # What clients sent through the portal, waiting for the firm: one COUNT each, read live.
         "documents_to_review": count_to_review(firm_id=scope.firm_id,
                                                consultant_id=scope.user_id if scope.is_mine else None),
-        "changes_to_review": count_pending(user),
+        "changes_to_review": count_pending(user, consultant_id=scope.user_id if scope.is_mine else None),
         "rounds": rounds,
         "stale_rounds": sum(r.is_stale for r in rounds),
         "histogram": distribution.chart_data(),

@@ -382,3 +382,18 @@ def test_the_firm_settings_page_leads_to_the_intake_link(client, firm, owner, co
 def test_the_portal_home_leads_to_the_questionnaire(client, client_with_facts):
     sign_in_portal(client, client_with_facts)
     assert reverse("portal:facts") in client.get(reverse("portal:home")).content.decode()
+
+
+def test_the_dashboard_counts_changes_to_review_in_its_scope_and_links_to_them(
+    client, client_with_facts, firm, owner, consultant
+):
+    _submit(client_with_facts, phone="+1 555 0199")
+    owners_client = Client.objects.create(
+        firm=firm, consultant=owner, first_name="Ben", last_name="Li", date_of_birth="1990-01-01"
+    )
+    _submit(owners_client, phone="+1 555 0123")
+    client.force_login(consultant)
+    mine = client.get(reverse("dashboard") + "?scope=mine")
+    firm_wide = client.get(reverse("dashboard") + "?scope=firm")
+    assert (mine.context["changes_to_review"], firm_wide.context["changes_to_review"]) == (1, 2)
+    assert f'href="{reverse("intake:to_review")}?scope=mine"' in mine.content.decode()

@@ -116,3 +116,19 @@ def test_one_link_per_portal_client_with_the_address(smtp_server):
         path = by_client[client_obj.pk][1].split("://", 1)[1].split("/", 1)[1]
         assert browser.post("/" + path).status_code == 302
         assert browser.session[SESSION_KEY]["client"] == client_obj.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_sends_the_link_asked_for_and_it_signs_in(client, celery_workers, smtp_server):
+    """The whole way: the form, the task on Redis, a real worker, the email on SMTP, the link used."""
+    lea = ClientFactory(first_name="Lea", email="lea@mail.example", preferred_language="fr")
+    grant_access(lea)
+    celery_workers.start("w1")
+    response = client.post(ASK, {"email": "LEA@mail.example"})
+    assert response.status_code == 200
+    [message] = smtp_server.wait_for(1, timeout=60)
+    assert message["To"].addresses[0].addr_spec == "lea@mail.example" and message["Content-Language"] == "fr"
+    text = message.get_body(("plain",)).get_content()
+    link = next(line.strip() for line in text.splitlines() if "/portal/sign-in/" in line)
+    assert client.post("/" + link.split("://", 1)[1].split("/", 1)[1]).status_code == 302
+    assert client.session[SESSION_KEY]["client"] == lea.pk

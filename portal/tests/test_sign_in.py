@@ -167,3 +167,15 @@ def test_a_staff_login_drops_the_client_marker(client, ana):
     client.force_login(ana.consultant)
     assert SESSION_KEY not in client.session
     assert client.get(HOME).status_code == 404
+
+
+def test_a_session_ends_4_hours_after_signing_in_however_active(client, ana):
+    from portal.access import SESSION_MAX
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        sign_in(client, ana)
+        for step in range(int(SESSION_MAX / dt.timedelta(minutes=20)) - 1):  # active every 20 minutes
+            traveller.shift(dt.timedelta(minutes=20))
+            assert client.get(HOME).status_code == 200, f"after {(step + 1) * 20} minutes"
+        traveller.shift(dt.timedelta(minutes=21))  # 4 hours and 1 minute after signing in
+        assert client.get(HOME).status_code == 302

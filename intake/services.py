@@ -229,6 +229,7 @@ def return_change(*, change_id: int, by, revision: int, note: str) -> FactChange
 def _close(change: FactChange, *, status: str, by, note: str) -> None:
     change.status, change.note = status, note
     change.reviewed_by, change.reviewed_at = by, timezone.now()
+    change._history_user = by  # the audit row's author, in a request or not
     change.save(update_fields=["status", "note", "reviewed_by", "reviewed_at", "before"])
     transaction.on_commit(_queue_review_email(change.pk))
 

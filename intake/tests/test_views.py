@@ -397,3 +397,17 @@ def test_the_dashboard_counts_changes_to_review_in_its_scope_and_links_to_them(
     firm_wide = client.get(reverse("dashboard") + "?scope=firm")
     assert (mine.context["changes_to_review"], firm_wide.context["changes_to_review"]) == (1, 2)
     assert f'href="{reverse("intake:to_review")}?scope=mine"' in mine.content.decode()
+
+
+def test_the_owners_audit_pages_show_the_review_and_the_profile_change(
+    client, client_with_facts, owner, consultant
+):
+    change = _submit(client_with_facts, phone="+1 555 0199")
+    client.force_login(consultant)
+    client.post(reverse("intake:accept", args=[client_with_facts.pk, change.pk]), {"revision": "1"})
+    assert FactChange.objects.get(pk=change.pk).history.first().history_user == consultant
+    client.force_login(owner)
+    for url in (reverse("audit:log"), reverse("audit:client_history", args=[client_with_facts.pk])):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "+1 555 0199" in page.content.decode()

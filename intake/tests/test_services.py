@@ -224,6 +224,12 @@ def test_the_after_score_is_the_engines_score_of_the_accepted_profile(client_wit
     assert {p.key: p.after for p in comparison.programs} == {
         k: v["status"] for k, v in result["programs"].items() if k in {p.key for p in comparison.programs}
     }
+    assert {c.key: c.after for c in comparison.categories} == {
+        c["slug"]: c["status"] for c in result["categories"]
+    }
+    assert {c.key: c.before for c in comparison.categories} == {
+        c["slug"]: c["status"] for c in assess_client(saved).to_dict()["categories"]
+    }
 
 
 @pytest.mark.django_db
@@ -295,3 +301,25 @@ def test_a_review_email_that_can_never_be_sent_is_given_up(client_with_facts, co
     assert services.send_review_email(change.pk) is False
     assert FactChange.objects.get(pk=change.pk).email_given_up
     assert services.send_unsent_review_emails() == 0
+
+
+@pytest.mark.django_db
+def test_a_category_verdict_that_changes_is_shown_as_the_engine_judges_it_after(
+    client_with_facts, consultant
+):
+    from testing.services import ensure_reference_data
+
+    ensure_reference_data()
+    saved = clients_with_facts(Client.objects.filter(pk=client_with_facts.pk)).get()
+    before = {c["slug"]: c["status"] for c in assess_client(saved).to_dict()["categories"]}
+    change = _submit(client_with_facts, **{"jobs-0-noc": "21232"})  # the nurse's job becomes a developer's
+    fresh = Client.objects.select_related("spouse").get(pk=client_with_facts.pk)
+    _before, _after, profile = changes.bind(fresh, change.data)
+    assert profile.is_valid()
+    comparison = compare(saved, profile)
+    changed = {c.key: (c.before, c.after) for c in comparison.categories if c.changed}
+    assert changed, "a nurse who becomes a developer leaves the healthcare category"
+    services.accept_change(change_id=change.pk, by=consultant, revision=1)
+    accepted = clients_with_facts(Client.objects.filter(pk=client_with_facts.pk)).get()
+    after = {c["slug"]: c["status"] for c in assess_client(accepted).to_dict()["categories"]}
+    assert changed == {slug: (before[slug], after[slug]) for slug in before if before[slug] != after[slug]}

@@ -11,9 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from eligibility import rules
 from eligibility.i18n import category_name
 from eligibility.labels import CRS_FACTOR_NAMES_IN_SENTENCES, DOCUMENT_NAMES, PROGRAM_NAMES
-from eligibility.rules import status as verdict
+from eligibility.rules import verdict
 
 # The three verdicts of shared/spec/assessment.md, with the one label each shows everywhere
 # (the badge of templatetags/verdicts.py reads these; programs say met / not met).
@@ -45,6 +46,9 @@ class ClientAssessment(models.Model):
     fstp_status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=verdict.NOT_ELIGIBLE)
     categories = models.JSONField(default=list)  # slugs of eligible categories
     categories_check = models.JSONField(default=list)  # slugs of categories that cannot be judged
+    # The round types the client is open to (rules.open_round_types: "general", "cec", "pnp",
+    # "category:<slug>"...), so the after-draw matching reads the engine's rule instead of re-deriving it.
+    open_round_types = models.JSONField(default=list)
     result = models.JSONField()  # Assessment.to_dict()
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -61,7 +65,7 @@ class ClientAssessment(models.Model):
     @property
     def check_programs(self) -> list[str]:
         """Codes of the programs that cannot be judged (shown as "Check", never as not met)."""
-        return [code for code in ("fsw", "cec", "fstp")
+        return [code for code in rules.PROGRAMS
                 if getattr(self, f"{code}_status") == verdict.CANNOT_JUDGE]
 
 

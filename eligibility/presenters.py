@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eligibility import rules
 from eligibility.models import Report
 from eligibility.rules import verdict
 
@@ -41,6 +42,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "r": results,
         "assessment": results["assessment"],
         "crs": results["assessment"]["crs"],
+        "crs_max": rules.CRS_MAX_TOTAL,
         "eligible_programs": [p for p in results["programs"] if p["eligible"]],
         "eligible_categories": [c for c in results["categories"] if c["eligible"]],
         "check_programs": [p for p in results["programs"] if p["status"] == verdict.CANNOT_JUDGE],

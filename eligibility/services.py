@@ -84,7 +84,7 @@ def facts_for(client: Client) -> rules.Facts:
     jobs = list(client.jobs.all())
     spouse = None
     spouse_row = getattr(client, "spouse", None) if _has_spouse_row(client) else None
-    if spouse_row is not None and client.marital_status in ("married", "common_law"):
+    if spouse_row is not None and client.marital_status in rules.PARTNERED_STATUSES:
         spouse = rules.Spouse(
             accompanying=spouse_row.is_accompanying,
             canadian_citizen_or_pr=spouse_row.is_canadian_citizen_or_pr,
@@ -143,6 +143,7 @@ def _row(client: Client, a: rules.Assessment, as_of: date) -> ClientAssessment:
         fstp_status=verdict.of(data["programs"]["fstp"]),
         categories=[c["slug"] for c in data["categories"] if c["eligible"]],
         categories_check=[c["slug"] for c in data["categories"] if verdict.of(c) == verdict.CANNOT_JUDGE],
+        open_round_types=rules.open_round_types(data, provincial_nomination=client.has_provincial_nomination),
         result=data,
     )
 
@@ -171,7 +172,7 @@ def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date 
                 rows, update_conflicts=True, unique_fields=["client"],
                 update_fields=["firm", "as_of", "rules", "crs_total", "fsw", "cec", "fstp",
                                "fsw_status", "cec_status", "fstp_status", "categories",
-                               "categories_check", "result", "computed_at"],
+                               "categories_check", "open_round_types", "result", "computed_at"],
             )
         count += len(batch)
         last_id = batch[-1].id
@@ -295,7 +296,7 @@ def _assessment_alerts(old: dict[int, dict], new: dict[int, dict], owners: dict[
                 {"old": o["crs_total"], "new": n["crs_total"], "delta": n["crs_total"] - o["crs_total"],
                  "reasons": _score_reasons(o, n)},
             ))
-        for code in ("fsw", "cec", "fstp"):
+        for code in rules.PROGRAMS:
             before, after = o[f"{code}_status"], n[f"{code}_status"]
             if before != after:
                 kind = _verdict_alert_kind(before, after)

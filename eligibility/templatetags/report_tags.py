@@ -146,6 +146,7 @@ def _n(value: float) -> str:
 def pool_chart(pool: dict, width: int = 720, height: int = 180) -> SafeString:
     """Inline SVG: candidates per score band of the latest distribution, the client's band marked."""
     from eligibility.reports import DD_BUCKETS  # noqa: PLC0415 - keeps the tag module light
+    from eligibility.rules import CRS_MAX_TOTAL  # noqa: PLC0415
 
     if not pool:
         return mark_safe("")  # noqa: S308 - constant
@@ -165,7 +166,7 @@ def pool_chart(pool: dict, width: int = 720, height: int = 180) -> SafeString:
             '<text x="{}" y="{}" font-size="9" fill="#495057" text-anchor="middle">{}</text>',
             _n(bx), _n(height - bottom - h), _n(bar_w), _n(h), BLUE if name == mine else GREY,
             lo, hi, colon(), total(count),
-            _n(bx + bar_w / 2), height - bottom + 12, f"{lo}+" if hi == 1200 else f"{lo}-{hi}",
+            _n(bx + bar_w / 2), height - bottom + 12, f"{lo}+" if hi == CRS_MAX_TOTAL else f"{lo}-{hi}",
             _n(bx + bar_w / 2), _n(height - bottom - h - 3), _short(count),
         ))
     return format_html(

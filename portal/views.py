@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -55,6 +57,19 @@ def _limit_message() -> str:
              "the last link sent still works for %(minutes)s minutes.") % {"minutes": link_minutes()}
 
 
+def _no_referrer(view):
+    """The address carries a token: no request the page makes (stylesheets, forms) may send it on."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+@_no_referrer
 @never_cache  # the address carries a token
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest, client_id: int) -> HttpResponse:

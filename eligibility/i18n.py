@@ -28,8 +28,7 @@ from eligibility.labels import (
     PROGRAM_SHORT_NAMES,
     language_test_name,
 )
-from eligibility.rules import TEST_NAMES
-from eligibility.rules.reasons import DATES, JOINED, NESTED, NUMBERS, TEMPLATES, Reason, parse, pattern
+from eligibility.rules import TEST_NAMES, Reason, reasons
 
 # French puts a no-break space before a semicolon: the joint between several results or changes.
 _JOINT_FR = "\u00a0; "
@@ -59,13 +58,13 @@ def _value(name: str, value: str) -> str:
     """One parameter's value in the page's language (a nested sentence translated in turn)."""
     if isinstance(value, Reason):
         return _by_code(value)
-    if name in NESTED:  # a nested sentence no current template reads
+    if name in reasons.NESTED:  # a nested sentence no current template reads
         return engine_text(value)
     if name == "size":  # "une famille de 2 personnes", never "personne(s)"
         return ngettext("%(count)s person", "%(count)s people", int(value)) % {"count": _number(value)}
-    if name in NUMBERS:
+    if name in reasons.NUMBERS:
         return _number(value)
-    if name in DATES:
+    if name in reasons.DATES:
         return local_date(dt.date.fromisoformat(value))
     if name == "credential":
         return str(CREDENTIALS_IN_SENTENCES.get(value, value))
@@ -83,15 +82,15 @@ def _value(name: str, value: str) -> str:
 
 def _by_code(reason: Reason) -> str:
     """A Reason in the page's language: its code's template translated, its parameters put back."""
-    if reason.code == JOINED:
+    if reason.code == reasons.JOINED:
         return _JOINT_FR.join(_by_code(part) for part in reason.params["parts"])
     values = {name: _value(name, value) for name, value in reason.params.items()}
-    return gettext(TEMPLATES[reason.code]) % values
+    return gettext(reasons.TEMPLATES[reason.code]) % values
 
 
 def _legacy_match(text: str) -> tuple[str, dict[str, str]] | None:
     for msgid in LEGACY_SENTENCES:
-        m = pattern(msgid).fullmatch(text)
+        m = reasons.pattern(msgid).fullmatch(text)
         if m:
             return msgid, m.groupdict()
     return None
@@ -106,7 +105,7 @@ def legacy_text(text: str) -> str:
         return gettext(msgid) % {name: _value(name, value) for name, value in values.items()}
     if "; " in text:
         parts = text.split("; ")
-        if all(parse(p) is not None or _legacy_match(p) for p in parts):
+        if all(reasons.parse(p) is not None or _legacy_match(p) for p in parts):
             return _JOINT_FR.join(engine_text(p) for p in parts)
     return text
 
@@ -121,7 +120,7 @@ def engine_text(text: str) -> str:
     else through LEGACY_SENTENCES."""
     if not text or _is_english():
         return text
-    reason = parse(text)
+    reason = reasons.parse(text)
     return _by_code(reason) if reason is not None else legacy_text(str(text))
 
 

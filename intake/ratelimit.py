@@ -14,8 +14,8 @@ import logging
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from audit.backends import client_address
 from intake.models import IntakeLink
+from portal.ratelimit import counted_network
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def _hit(key: str, limit: int) -> bool:
 
 def allow_submission(request: HttpRequest, link: IntakeLink) -> bool:
     """Count one submission from this request's address to `link`; False past either limit."""
-    address = hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:32]
+    address = hashlib.sha256(counted_network(request).encode()).hexdigest()[:32]  # an IPv6 /64 as one
     try:
         by_ip = _hit(f"{NAMESPACE}:ip:{address}", PER_IP)
         by_link = _hit(f"{NAMESPACE}:link:{link.pk}", PER_LINK)

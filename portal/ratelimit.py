@@ -3,14 +3,16 @@
 Fixed windows: the first request of a key starts a window of WINDOW; each request adds one;
 past the limit the request is refused until the window ends. Counted per address (whatever
 its case, known or not: the answer must not tell them apart) and per IP address
-(audit.backends.client_address, the one reading of X-Forwarded-For). A cache that does not
-answer refuses: no link is sent while requests cannot be counted.
+(audit.backends.client_address, the one reading of X-Forwarded-For; an IPv6 /64 counts as one
+address: counted_network). A cache that does not answer refuses: no link is sent while
+requests cannot be counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import logging
 
 from django.core.cache import cache
@@ -44,10 +46,26 @@ def _hit(key: str, limit: int) -> bool:
     return count <= limit
 
 
+def counted_network(request: HttpRequest) -> str:
+    """The address a request is counted under: its IPv4 address, or its IPv6 /64 network.
+
+    One IPv6 connection routinely owns a whole /64 (2^64 addresses): counted per address, an
+    attacker would change address at every request and never reach a limit.
+    """
+    address = client_address(request) or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
 def allow_link_request(request: HttpRequest, email: str) -> bool:
     """Whether a link may be sent for `email` from this request's address; counts the request."""
     try:
-        by_ip = _hit(_key("ip", client_address(request) or "unknown"), PER_IP)
+        by_ip = _hit(_key("ip", counted_network(request)), PER_IP)
         by_address = _hit(_key("email", email.strip().lower()), PER_ADDRESS)
     except Exception as exc:  # noqa: BLE001 - any cache failure: refuse rather than send uncounted
         log.warning("sign-in link rate limit: cache unavailable (%s)", type(exc).__name__)

@@ -50,9 +50,12 @@ MAX_PDF_OBJECTS = 200_000  # a PDF with more objects than this is refused rather
 _SIGNATURES = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 _MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|!doctype\s+html|\?php)\b", re.IGNORECASE)
 # PDF dictionary keys and action types that make a document run something in a viewer.
+# /XFA: an XFA form's XML (often compressed, so out of _MARKUP's sight) carries scripts Acrobat runs.
 _PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles",
-                              "/RichMedia"})
-_PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"})
+                              "/RichMedia", "/XFA"})
+# /SubmitForm posts the form's data to any address; /GoToE opens an embedded document.
+_PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/SubmitForm",
+                                 "/GoToE"})
 _PDF_TRAILING_OK = b" \t\r\n\x00\x0c"
 _FORBIDDEN_IN_NAME = re.compile(r"[/\\]|^\.\.?$")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")

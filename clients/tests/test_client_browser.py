@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from clients.models import Client
+from clients.signals import facts_saved
 from clients.tests.factories import (
     PASSWORD,
     ClientFactory,
@@ -22,7 +24,6 @@ from clients.tests.factories import (
     LanguageTestFactory,
     member,
 )
-from eligibility.services import refresh_assessments
 from testing.services import screenshot
 
 # The spec example is "as of 2026-11-24"; one day later nothing in it changes.
@@ -62,7 +63,8 @@ def _colleagues_clients(firm, consultant) -> None:
         EducationFactory(client=client, level="masters")
         LanguageTestFactory(client=client, listening=8.0, reading=7.0, writing=7.0, speaking=7.0)
         JobFactory(client=client, noc_id=noc, start_on=dt.date(2022, 3, 1))
-    refresh_assessments()
+        with transaction.atomic():  # as the services send it: its stored score follows (eligibility)
+            facts_saved.send(sender=Client, client=client, by=None)
 
 
 def _login(page, username: str) -> None:

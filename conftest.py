@@ -68,7 +68,7 @@ def smtp_server():
     server = SmtpServer()
     server.start()
     saved = {k: getattr(dj_settings, k) for k in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT")}
-    dj_settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    dj_settings.EMAIL_BACKEND = dj_settings.SMTP_EMAIL_BACKEND
     dj_settings.EMAIL_HOST, dj_settings.EMAIL_PORT = server.host, server.port
     yield server
     for k, v in saved.items():

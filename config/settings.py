@@ -235,7 +235,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL such as smtp://host:port, smtp+tls://user:password@host:587 or consolemail://
 _EMAIL = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+# SMTP through config.mail.EmailBackend: Django's, keeping the recipients a server refused while
+# accepting others (a reminder whose client address bounced must not read as sent).
+SMTP_EMAIL_BACKEND = "config.mail.EmailBackend"
+_DJANGO_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = SMTP_EMAIL_BACKEND if _EMAIL["EMAIL_BACKEND"] == _DJANGO_SMTP else _EMAIL["EMAIL_BACKEND"]
 EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""

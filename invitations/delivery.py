@@ -59,6 +59,7 @@ import datetime as dt
 import logging
 import smtplib
 from dataclasses import asdict, dataclass, field
+from email.utils import parseaddr
 
 from django.core import mail
 from django.db import DatabaseError, transaction
@@ -261,6 +262,15 @@ def _deliver_latest(
             ReminderAttempt.objects.create(reminder=latest, attempted_at=now, succeeded=True, worker=worker)
             connection.open()
             connection.send_messages([message])
+            refused = {parseaddr(address)[1]: answer
+                       for address, answer in (getattr(message, "refused_recipients", None) or {}).items()}
+            if client.email.casefold() in {address.casefold() for address in refused}:
+                # Only the consultant's copy went out: the client was not reminded.
+                raise smtplib.SMTPRecipientsRefused(refused)
+            if refused:
+                latest.recipients = client.email
+                latest.status_note = _refused_note(refused)
+                latest.save(update_fields=["recipients", "status_note"])
         result.sent += 1
     except DatabaseError:
         raise  # the database itself: nothing about this reminder to record; the scan stops
@@ -276,6 +286,12 @@ def _deliver_latest(
             result.retrying += 1
             log.warning("reminder %s: attempt %s failed, retried after a backoff: %s: %s", latest.pk,
                         latest.attempts, type(exc).__name__, exc)
+
+
+def _refused_note(refused: dict) -> str:
+    """What the server refused of a message it accepted for others: "cc refused: addr (550 ...)"."""
+    parts = [f"{address} ({code} {reply})" for address, (code, reply) in refused.items()]
+    return ("cc refused: " + "; ".join(parts))[:200]
 
 
 def is_permanent_failure(exc: Exception) -> bool:

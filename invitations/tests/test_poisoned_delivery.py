@@ -307,3 +307,43 @@ def test_an_error_in_our_own_code_is_retried_not_failed_and_stops_nobody(smtp_se
     assert waiting.status == Reminder.Status.PENDING
     assert waiting.next_attempt_at == AT_0901 + delivery.RETRY_BASE
     assert waiting.status_note.startswith("TemplateSyntaxError: Invalid block tag")
+
+
+# --- a server that refuses one of two recipients ---------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_refused_consultant_copy_is_recorded_and_the_reminder_stays_sent(smtp_server):
+    """The server accepts the client and refuses the Cc: sent, to the client only, the refusal noted."""
+    ensure_default_item_types()
+    firm = FirmFactory(time_zone="America/Toronto", email="office@p.example")
+    invitation = _invite(ClientFactory(firm=firm, consultant=member(firm, email="left@p.example"),
+                                       email="ana@client.example"))
+    _refuse(smtp_server, "left@p.example")
+
+    result = delivery.send_due_reminders(now=AT_0901)
+
+    reminder = invitation.reminders.get(offset_days=45)
+    assert (result.sent, result.failed) == (1, 0)
+    assert (reminder.status, reminder.recipients) == (Reminder.Status.SENT, "ana@client.example")
+    assert reminder.status_note.startswith("cc refused: left@p.example (550")
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_client_address_fails_the_reminder_even_when_the_copy_went_out(smtp_server):
+    """The server refuses the client and accepts the Cc: the client was not reminded, so the
+    reminder is failed with the refusal (never "sent"), and the next scan does not resend it."""
+    ensure_default_item_types()
+    firm = FirmFactory(time_zone="America/Toronto", email="office@p.example")
+    invitation = _invite(ClientFactory(firm=firm, consultant=member(firm, email="cons@p.example"),
+                                       email="gone@refused.example"))
+    _refuse(smtp_server, "gone@refused.example")
+
+    result = delivery.send_due_reminders(now=AT_0901)
+
+    reminder = invitation.reminders.get(offset_days=45)
+    assert (result.sent, result.failed) == (0, 1)
+    assert reminder.status == Reminder.Status.FAILED and reminder.sent_at is None
+    assert reminder.status_note.startswith("SMTPRecipientsRefused")
+    assert "gone@refused.example" in reminder.status_note
+    assert delivery.send_due_reminders(now=AT_0901 + dt.timedelta(hours=1)).sent == 0

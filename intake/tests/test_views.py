@@ -411,3 +411,20 @@ def test_the_owners_audit_pages_show_the_review_and_the_profile_change(
         page = client.get(url)
         assert page.status_code == 200
         assert "+1 555 0199" in page.content.decode()
+
+
+def test_the_questionnaire_reads_a_constant_number_of_queries(client, client_with_facts):
+    sign_in_portal(client, client_with_facts)
+    url = reverse("portal:facts")
+    _submit(client_with_facts, phone="+1 555 0199")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for year in (2010, 2012, 2014):
+        EducationFactory(client=client_with_facts, completed_on=f"{year}-06-01")
+        JobFactory(client=client_with_facts, start_on=f"{year}-01-01", end_on=f"{year}-12-31")
+    _submit(client_with_facts, phone="+1 555 0111", **{"jobs-1-DELETE": "on"})
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200 and 'value="+1 555 0111"' in page.content.decode()
+    assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]

@@ -32,6 +32,7 @@ client's name is only shown and offered back as the download's file name.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -166,6 +167,35 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+_PDF_SPACE = rb"[ \t\r\n\f\x00]"
+_PDF_OBJECT_HEADER = re.compile(  # "12 0 obj" and the white space after it
+    rb"(?<![0-9])[0-9]{1,10}" + _PDF_SPACE + rb"+[0-9]{1,5}" + _PDF_SPACE + rb"+obj\b" + _PDF_SPACE + rb"*")
+
+
+def _pdf_is_active(obj) -> bool:
+    """Whether an object, or any dictionary or array written inside it, is active content.
+
+    Direct dictionaries count as much as indirect objects (a catalog's `/OpenAction << /S
+    /JavaScript ... >>`, an annotation's `/A`); references are not followed (each indirect
+    object is checked on its own); an indirect `/S` is read.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, DictionaryObject):
+            kind = dict.get(item, "/S")
+            if isinstance(kind, IndirectObject):
+                kind = kind.get_object()
+            if _PDF_ACTIVE_KEYS.intersection(item.keys()) or kind in _PDF_ACTIVE_ACTIONS:
+                return True
+            stack.extend(v for v in dict.values(item) if isinstance(v, DictionaryObject | ArrayObject))
+        elif isinstance(item, ArrayObject):
+            stack.extend(v for v in list.__iter__(item) if isinstance(v, DictionaryObject | ArrayObject))
+    return False
+
+
 def _check_pdf(data: bytes) -> None:
     end = data.rfind(b"%%EOF")
     if end < 0:
@@ -175,7 +205,6 @@ def _check_pdf(data: bytes) -> None:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's warnings are the verdict's
     try:
@@ -187,13 +216,20 @@ def _check_pdf(data: bytes) -> None:
         ids = {idnum for per_gen in reader.xref.values() for idnum in per_gen} | set(reader.xref_objStm)
         if len(ids) > MAX_PDF_OBJECTS:
             raise _Refused(_("The PDF is too complex to check."))
-        for idnum in sorted(ids):
-            obj = reader.get_object(idnum)
-            if isinstance(obj, DictionaryObject) and (
-                _PDF_ACTIVE_KEYS.intersection(obj.keys()) or obj.get("/S") in _PDF_ACTIVE_ACTIONS
-            ):
-                raise _Refused(_("The PDF contains scripts, launch actions or attached files; "
-                                 "print it to a new PDF or scan it."))
+        objects = [reader.get_object(idnum) for idnum in sorted(ids)]
+        # Every object written in the body too, listed in the cross-reference table or not: a viewer
+        # that repairs a file (a reference to a free or missing entry) finds them by scanning.
+        from pypdf.generic import read_object
+
+        headers = list(itertools.islice(_PDF_OBJECT_HEADER.finditer(data), MAX_PDF_OBJECTS + 1))
+        if len(headers) > MAX_PDF_OBJECTS:
+            raise _Refused(_("The PDF is too complex to check."))
+        for match in headers:
+            reader.stream.seek(match.end())
+            objects.append(read_object(reader.stream, reader))
+        if any(_pdf_is_active(obj) for obj in objects):
+            raise _Refused(_("The PDF contains scripts, launch actions or attached files; "
+                             "print it to a new PDF or scan it."))
     except _Refused:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser error means the file is not a PDF we can read

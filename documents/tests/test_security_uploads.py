@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfWriter
@@ -58,3 +59,74 @@ def test_a_pdf_with_hidden_active_content_is_refused(make):
         v.check_content(data, max_pixels=4_000_000)
     assert "scripts, launch actions or attached files" in caught.value.message
 
+
+
+def pdf_with_direct_open_action_script() -> bytes:
+    """The script's action written inside the catalog (a direct dictionary), not as an object of its own."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    return _write(writer)
+
+
+def pdf_with_link_annotation_script() -> bytes:
+    """A page's link whose action (a direct dictionary in a direct annotation) runs a script."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert(1)")})
+    annotation = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"):
+                                   NameObject("/Link"), NameObject("/A"): action})
+    page[NameObject("/Annots")] = ArrayObject([annotation])
+    return _write(writer)
+
+
+def pdf_with_indirect_action_type() -> bytes:
+    """The action's /S is a reference to the name /JavaScript, not the name itself."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    kind = writer._add_object(NameObject("/JavaScript"))
+    action = DictionaryObject({NameObject("/S"): kind, NameObject("/F"): TextStringObject("x")})
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    return _write(writer)
+
+
+def pdf_with_unlisted_script_object() -> bytes:
+    """The script's object is in the file but marked free in the cross-reference table (a viewer that
+    repairs the file by scanning finds it)."""
+    data = _pdf_indirect_open_action()
+    start = data.rfind(b"\nxref\n") + 1
+    table = data[start:].split(b"\n")
+    number = int(re.search(rb"(\d+) 0 obj\s*<<\s*/S /JavaScript", data).group(1))
+    table[2 + number] = b"0000000000 65535 f "
+    return data[:start] + b"\n".join(table)
+
+
+def _pdf_indirect_open_action() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert(1)")})
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    return _write(writer)
+
+
+@pytest.mark.parametrize("make", [pdf_with_direct_open_action_script, pdf_with_link_annotation_script,
+                                  pdf_with_indirect_action_type, pdf_with_unlisted_script_object])
+def test_a_script_written_anywhere_in_a_pdf_is_refused(make):
+    with pytest.raises(v._Refused) as caught:
+        v.check_content(make(), max_pixels=4_000_000)
+    assert "scripts, launch actions or attached files" in caught.value.message
+
+
+def test_a_pdf_with_ordinary_links_and_many_pages_still_passes():
+    writer = PdfWriter()
+    for _ in range(30):
+        page = writer.add_blank_page(width=612, height=792)
+        link = DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                 NameObject("/URI"): TextStringObject("https://www.canada.ca/")})
+        page[NameObject("/Annots")] = ArrayObject([DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/A"): link})])
+    assert v.check_content(_write(writer), max_pixels=4_000_000) == v.PDF

@@ -66,7 +66,9 @@ def allow_link_request(request: HttpRequest, email: str) -> bool:
     """Whether a link may be sent for `email` from this request's address; counts the request."""
     try:
         by_ip = _hit(_key("ip", counted_network(request)), PER_IP)
-        by_address = _hit(_key("email", email.strip().lower()), PER_ADDRESS)
+        # Upper case, as the lookup compares (iexact: UPPER() in PostgreSQL): "kım@" (a dotless ı)
+        # finds kim@'s clients, so it must be counted as kim@ too, not as a new address.
+        by_address = _hit(_key("email", email.strip().upper()), PER_ADDRESS)
     except Exception as exc:  # noqa: BLE001 - any cache failure: refuse rather than send uncounted
         log.warning("sign-in link rate limit: cache unavailable (%s)", type(exc).__name__)
         return False

@@ -40,3 +40,23 @@ def test_intake_submissions_count_an_ipv6_64_as_one_address(monkeypatch):
     for n in range(intake_ratelimit.PER_IP):
         assert intake_ratelimit.allow_submission(_from(f"2001:db8:5:6::{n + 1:x}"), link)
     assert not intake_ratelimit.allow_submission(_from("2001:db8:5:6:abcd::1"), link)
+
+
+def test_an_address_is_counted_as_the_lookup_compares_it(client):
+    """Variants such as "kım@" (a dotless ı) pass the email field and find kim@'s clients (iexact:
+    UPPER()), so they may not open a fresh count each: the inbox of kim@ gets PER_ADDRESS links an hour."""
+    from unittest import mock
+
+    from clients.tests.factories import ClientFactory
+    from portal.models import PortalAccess
+    from portal.testing import grant_access
+
+    grant_access(ClientFactory(email="kim@mail.example"))
+    variant = "k\u0131m@mail.example"
+    assert PortalAccess.objects.filter(client__email__iexact=variant).exists()  # the same inbox
+    with mock.patch("portal.views.send_sign_in_links.delay") as delay:
+        for _ in range(ratelimit.PER_ADDRESS):
+            assert client.post("/portal/sign-in/", {"email": "kim@mail.example"}).status_code == 200
+        assert client.post("/portal/sign-in/", {"email": variant}).status_code == 429
+        assert client.post("/portal/sign-in/", {"email": "KIM@MAIL.EXAMPLE"}).status_code == 429
+    assert delay.call_count == ratelimit.PER_ADDRESS

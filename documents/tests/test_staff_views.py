@@ -46,6 +46,8 @@ def test_every_role_of_the_firm_downloads_an_attachment_and_it_is_logged(client,
     assert response.status_code == 200 and b"".join(response.streaming_content) == samples.png()
     assert response["Content-Disposition"] == 'attachment; filename="scan.png"'
     assert (response["X-Content-Type-Options"], response["Content-Type"]) == ("nosniff", "image/png")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"  # if opened anyway
+    assert response["Cache-Control"] == "private, no-store"
     assert list(DocumentDownload.objects.values_list("by_user", "by_client")) == [(user.pk, False)]
 
 

@@ -58,12 +58,17 @@ def _limit_message() -> str:
 
 
 def _no_referrer(view):
-    """The address carries a token: no request the page makes (stylesheets, forms) may send it on."""
+    """The address carries a token: no request the page makes (stylesheets, forms) may send it on.
+
+    `strict-origin`, not `no-referrer`: the Referer holds the origin only (never the path or the
+    token), and the form's POST keeps its Origin header, which Django's CSRF check compares with
+    the host. Under `no-referrer` a browser sends `Origin: null` and every POST is refused (403).
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return wrapped

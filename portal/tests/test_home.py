@@ -91,3 +91,16 @@ def test_another_clients_ita_never_shows(client):
     sign_in(client, lea)
     html = client.get(reverse("portal:home")).content.decode()
     assert "Bennett" not in html and html.count('class="card shadow-sm mb-4"') == 1
+
+
+def test_each_document_to_send_links_to_its_upload_page(client):
+    """From the home page the client reaches each document's upload page (not the not-needed ones)."""
+    lea, invitation = invited_client(first_name="Lea")
+    skipped, *others = invitation.checklist.order_by("id")
+    skipped.status = ChecklistItem.Status.NOT_NEEDED
+    skipped.save(update_fields=["status"])
+    sign_in(client, lea)
+    html = client.get(HOME).content.decode()
+    for item in others:
+        assert f'href="{reverse("portal:documents:item", args=[item.pk])}"' in html
+    assert reverse("portal:documents:item", args=[skipped.pk]) not in html

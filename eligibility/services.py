@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from clients.models import Client, Education, Job, LanguageTest, Noc
+from clients.models import Client, Education, Job, LanguageTest, Noc, Spouse
 from draws.models import Category, Draw
 from eligibility import reports, rules
 from eligibility.models import Alert, ClientAssessment, Report
@@ -57,61 +58,91 @@ def clients_with_facts(qs):
     )
 
 
-def _credential(e: Education) -> rules.Credential:
-    return rules.Credential(level=e.level, canadian=e.is_canadian, completed_on=e.completed_on,
-                            eca_on=e.eca_on)
+# The fields the engine reads, per table: facts_for (one client, model instances) and the bulk
+# refresh (plain rows from .values()) both go through facts_from_rows, the one mapping to rules.Facts.
+CLIENT_FACT_FIELDS = (
+    "id", "firm_id", "consultant_id", "date_of_birth", "marital_status", "has_certificate",
+    "certificate_noc_id", "certificate_province", "has_provincial_nomination", "has_job_offer",
+    "job_offer_noc_id", "job_offer_years", "has_sibling_in_canada", "family_size",
+    "settlement_funds_cad", "ee_submitted_at",
+)
+SPOUSE_FACT_FIELDS = ("is_accompanying", "is_canadian_citizen_or_pr")
+EDUCATION_FACT_FIELDS = ("of_spouse", "level", "is_canadian", "completed_on", "eca_on")
+TEST_FACT_FIELDS = ("of_spouse", "test", "taken_on", "listening", "reading", "writing", "speaking")
+JOB_FACT_FIELDS = ("of_spouse", "noc_id", "country", "start_on", "end_on", "hours_per_week", "is_paid",
+                   "is_self_employed", "was_full_time_student")
 
 
-def _test(t: LanguageTest) -> rules.LanguageTest:
+def _credential(e: dict) -> rules.Credential:
+    return rules.Credential(level=e["level"], canadian=e["is_canadian"], completed_on=e["completed_on"],
+                            eca_on=e["eca_on"])
+
+
+def _test(t: dict) -> rules.LanguageTest:
     return rules.LanguageTest(
-        test=t.test, taken_on=t.taken_on, listening=float(t.listening), reading=float(t.reading),
-        writing=float(t.writing), speaking=float(t.speaking),
+        test=t["test"], taken_on=t["taken_on"], listening=float(t["listening"]),
+        reading=float(t["reading"]), writing=float(t["writing"]), speaking=float(t["speaking"]),
     )
 
 
-def _job(j: Job) -> rules.Job:
+def _job(j: dict) -> rules.Job:
     return rules.Job(
-        noc=j.noc_id, country=j.country.upper(), start=j.start_on, end=j.end_on,
-        hours_per_week=float(j.hours_per_week), paid=j.is_paid, self_employed=j.is_self_employed,
-        full_time_student=j.was_full_time_student,
+        noc=j["noc_id"], country=j["country"].upper(), start=j["start_on"], end=j["end_on"],
+        hours_per_week=float(j["hours_per_week"]), paid=j["is_paid"], self_employed=j["is_self_employed"],
+        full_time_student=j["was_full_time_student"],
     )
+
+
+def facts_from_rows(client: dict, spouse: dict | None, educations: Sequence[dict],
+                    tests: Sequence[dict], jobs: Sequence[dict]) -> rules.Facts:
+    """The engine's input from plain rows (the *_FACT_FIELDS of each table, the person's facts in
+    id order); spouse is the Spouse row or None."""
+    partner = None
+    if spouse is not None and client["marital_status"] in rules.PARTNERED_STATUSES:
+        partner = rules.Spouse(
+            accompanying=spouse["is_accompanying"],
+            canadian_citizen_or_pr=spouse["is_canadian_citizen_or_pr"],
+            education=tuple(_credential(e) for e in educations if e["of_spouse"]),
+            language_tests=tuple(_test(t) for t in tests if t["of_spouse"]),
+            work_history=tuple(_job(j) for j in jobs if j["of_spouse"]),
+        )
+    submitted_at = client["ee_submitted_at"]
+    return rules.Facts(
+        date_of_birth=client["date_of_birth"],
+        marital_status=client["marital_status"],
+        spouse=partner,
+        education=tuple(_credential(e) for e in educations if not e["of_spouse"]),
+        language_tests=tuple(_test(t) for t in tests if not t["of_spouse"]),
+        work_history=tuple(_job(j) for j in jobs if not j["of_spouse"]),
+        certificate_of_qualification=(
+            rules.Certificate(noc=client["certificate_noc_id"] or "", province=client["certificate_province"])
+            if client["has_certificate"] else None
+        ),
+        provincial_nomination=client["has_provincial_nomination"],
+        job_offer=(
+            rules.JobOffer(noc=client["job_offer_noc_id"] or "", years=client["job_offer_years"])
+            if client["has_job_offer"] else None
+        ),
+        sibling_in_canada=client["has_sibling_in_canada"],
+        family_size=client["family_size"],
+        settlement_funds_cad=client["settlement_funds_cad"],
+        profile_submitted_on=submitted_at.date() if submitted_at else None,
+    )
+
+
+def _fields(obj, names: Sequence[str]) -> dict:
+    return {name: getattr(obj, name) for name in names}
 
 
 def facts_for(client: Client) -> rules.Facts:
     """The engine's input for a client (use clients_with_facts to avoid per-client queries)."""
-    educations = list(client.educations.all())
-    tests = list(client.languagetests.all())
-    jobs = list(client.jobs.all())
-    spouse = None
-    spouse_row = getattr(client, "spouse", None) if _has_spouse_row(client) else None
-    if spouse_row is not None and client.marital_status in rules.PARTNERED_STATUSES:
-        spouse = rules.Spouse(
-            accompanying=spouse_row.is_accompanying,
-            canadian_citizen_or_pr=spouse_row.is_canadian_citizen_or_pr,
-            education=tuple(_credential(e) for e in educations if e.of_spouse),
-            language_tests=tuple(_test(t) for t in tests if t.of_spouse),
-            work_history=tuple(_job(j) for j in jobs if j.of_spouse),
-        )
-    return rules.Facts(
-        date_of_birth=client.date_of_birth,
-        marital_status=client.marital_status,
-        spouse=spouse,
-        education=tuple(_credential(e) for e in educations if not e.of_spouse),
-        language_tests=tuple(_test(t) for t in tests if not t.of_spouse),
-        work_history=tuple(_job(j) for j in jobs if not j.of_spouse),
-        certificate_of_qualification=(
-            rules.Certificate(noc=client.certificate_noc_id or "", province=client.certificate_province)
-            if client.has_certificate else None
-        ),
-        provincial_nomination=client.has_provincial_nomination,
-        job_offer=(
-            rules.JobOffer(noc=client.job_offer_noc_id or "", years=client.job_offer_years)
-            if client.has_job_offer else None
-        ),
-        sibling_in_canada=client.has_sibling_in_canada,
-        family_size=client.family_size,
-        settlement_funds_cad=client.settlement_funds_cad,
-        profile_submitted_on=client.ee_submitted_at.date() if client.ee_submitted_at else None,
+    spouse = getattr(client, "spouse", None) if _has_spouse_row(client) else None
+    return facts_from_rows(
+        _fields(client, CLIENT_FACT_FIELDS),
+        _fields(spouse, SPOUSE_FACT_FIELDS) if spouse is not None else None,
+        [_fields(e, EDUCATION_FACT_FIELDS) for e in client.educations.all()],
+        [_fields(t, TEST_FACT_FIELDS) for t in client.languagetests.all()],
+        [_fields(j, JOB_FACT_FIELDS) for j in client.jobs.all()],
     )
 
 
@@ -132,27 +163,107 @@ def assess_client(client: Client, *, as_of: date | None = None,
     return rules.assess(facts_for(client), as_of=as_of, categories=categories)
 
 
-def _row(client: Client, a: rules.Assessment, as_of: date) -> ClientAssessment:
-    data = a.to_dict()
-    return ClientAssessment(
-        client=client, firm_id=client.firm_id, as_of=as_of, rules=data["crs"]["rules"],
-        crs_total=data["crs"]["total"],
-        fsw=data["programs"]["fsw"]["eligible"], cec=data["programs"]["cec"]["eligible"],
-        fstp=data["programs"]["fstp"]["eligible"],
-        fsw_status=verdict.of(data["programs"]["fsw"]), cec_status=verdict.of(data["programs"]["cec"]),
-        fstp_status=verdict.of(data["programs"]["fstp"]),
-        categories=[c["slug"] for c in data["categories"] if c["eligible"]],
-        categories_check=[c["slug"] for c in data["categories"] if verdict.of(c) == verdict.CANNOT_JUDGE],
-        open_round_types=rules.open_round_types(data, provincial_nomination=client.has_provincial_nomination),
-        result=data,
-    )
+def _columns(data: dict, *, provincial_nomination: bool) -> dict:
+    """The stored assessment's columns from Assessment.to_dict() (besides client, firm, as_of)."""
+    programs = data["programs"]
+    return {
+        "rules": data["crs"]["rules"], "crs_total": data["crs"]["total"],
+        "fsw": programs["fsw"]["eligible"], "cec": programs["cec"]["eligible"],
+        "fstp": programs["fstp"]["eligible"],
+        "fsw_status": verdict.of(programs["fsw"]), "cec_status": verdict.of(programs["cec"]),
+        "fstp_status": verdict.of(programs["fstp"]),
+        "categories": [c["slug"] for c in data["categories"] if c["eligible"]],
+        "categories_check": [c["slug"] for c in data["categories"] if verdict.of(c) == verdict.CANNOT_JUDGE],
+        "open_round_types": rules.open_round_types(data, provincial_nomination=provincial_nomination),
+        "result": data,
+    }
+
+
+# The upserted columns, in the order of the COPY rows (client_id first; computed_at is now()).
+_UPSERT_COLUMNS = ("client_id", "firm_id", "as_of", "rules", "crs_total", "fsw", "cec", "fstp",
+                   "fsw_status", "cec_status", "fstp_status", "categories", "categories_check",
+                   "open_round_types", "result")
+_JSON_COLUMNS = frozenset({"categories", "categories_check", "open_round_types", "result"})
+
+
+def _read_facts(client_ids: Sequence[int]) -> list[tuple[dict, rules.Facts]]:
+    """(client row, facts) of the given clients in id order, in five queries of plain rows (no model
+    instances): the clients, their spouses, credentials, language tests and jobs."""
+    clients = list(Client.objects.filter(id__in=client_ids).order_by("id").values(*CLIENT_FACT_FIELDS))
+    spouses = {r["client_id"]: r for r in Spouse.objects.filter(client_id__in=client_ids).values(
+        "client_id", *SPOUSE_FACT_FIELDS)}
+    grouped = []
+    for model, fields in ((Education, EDUCATION_FACT_FIELDS), (LanguageTest, TEST_FACT_FIELDS),
+                          (Job, JOB_FACT_FIELDS)):
+        by_client: dict[int, list[dict]] = {}
+        for r in model.objects.filter(client_id__in=client_ids).order_by("client_id", "id").values(
+                "client_id", *fields):
+            by_client.setdefault(r["client_id"], []).append(r)
+        grouped.append(by_client)
+    educations, tests, jobs = grouped
+    return [(c, facts_from_rows(c, spouses.get(c["id"]), educations.get(c["id"], ()),
+                                tests.get(c["id"], ()), jobs.get(c["id"], ())))
+            for c in clients]
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """Insert or update the stored assessments (rows in _UPSERT_COLUMNS order, JSON already encoded):
+    COPY into a temporary table, then one INSERT ... ON CONFLICT (client_id) DO UPDATE."""
+    table = ClientAssessment._meta.db_table
+    columns = ", ".join(_UPSERT_COLUMNS)
+    selected = ", ".join(f"{c}::jsonb" if c in _JSON_COLUMNS else c for c in _UPSERT_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_UPSERT_COLUMNS[1:], "computed_at"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS refresh_assessment_rows (client_id bigint, firm_id bigint,"
+            " as_of date, rules text, crs_total smallint, fsw boolean, cec boolean, fstp boolean,"
+            " fsw_status text, cec_status text, fstp_status text, categories text, categories_check text,"
+            " open_round_types text, result text) ON COMMIT DELETE ROWS"
+        )
+        with cursor.cursor.copy(f"COPY refresh_assessment_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, computed_at) SELECT {selected}, %s"  # noqa: S608 - our names
+            " FROM refresh_assessment_rows ORDER BY client_id"
+            f" ON CONFLICT (client_id) DO UPDATE SET {updates}",
+            [timezone.now()],
+        )
+        cursor.execute("TRUNCATE refresh_assessment_rows")
+
+
+def _refresh_chunk(client_ids: Sequence[int], *, as_of: date,
+                   categories: Sequence[rules.CategoryRule]) -> tuple[list[dict], dict[int, dict]]:
+    """Assess and store the given clients; returns their client rows and, per client, the parts of
+    the stored assessment the alerts compare (as _stored reads them back)."""
+    read = _read_facts(client_ids)
+    rows, compared = [], {}
+    dumps, assess, day = json.dumps, rules.assess, as_of.isoformat()
+    for client, facts in read:
+        data = assess(facts, as_of=as_of, categories=categories).to_dict()
+        cols = _columns(data, provincial_nomination=client["has_provincial_nomination"])
+        rows.append((client["id"], client["firm_id"], day, cols["rules"], cols["crs_total"], cols["fsw"],
+                     cols["cec"], cols["fstp"], cols["fsw_status"], cols["cec_status"], cols["fstp_status"],
+                     dumps(cols["categories"]), dumps(cols["categories_check"]),
+                     dumps(cols["open_round_types"]), dumps(data)))
+        # The compared parts as the JSON column gives them back (one small round trip, same types).
+        compared[client["id"]] = {
+            "client_id": client["id"], "crs_total": cols["crs_total"], "fsw_status": cols["fsw_status"],
+            "cec_status": cols["cec_status"], "fstp_status": cols["fstp_status"],
+            "categories": cols["categories"], "categories_check": cols["categories_check"],
+            **json.loads(dumps({"result__crs__details": data["crs"].get("details"),
+                                "result__derived__age": data["derived"].get("age")})),
+        }
+    if rows:
+        _upsert(rows)
+    return [c for c, _ in read], compared
 
 
 def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date | None = None,
                         batch_size: int = 2000) -> int:
     """Recompute and store the current assessment of the given clients (all when None).
 
-    Bulk: a fixed number of queries per batch (clients with prefetches, one upsert).
+    Bulk: a fixed number of queries per batch (five reads of plain rows, one COPY and one upsert).
     Returns the number of clients refreshed.
     """
     as_of = as_of or timezone.localdate()
@@ -160,22 +271,11 @@ def refresh_assessments(client_ids: Iterable[int] | None = None, *, as_of: date 
     base = Client.objects.order_by("id")
     if client_ids is not None:
         base = base.filter(id__in=list(client_ids))
+    ids = list(base.values_list("id", flat=True))
     count = 0
-    last_id = 0
-    while True:
-        batch = list(clients_with_facts(base.filter(id__gt=last_id))[:batch_size])
-        if not batch:
-            break
-        rows = [_row(c, assess_client(c, as_of=as_of, categories=categories), as_of) for c in batch]
-        with transaction.atomic():
-            ClientAssessment.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["client"],
-                update_fields=["firm", "as_of", "rules", "crs_total", "fsw", "cec", "fstp",
-                               "fsw_status", "cec_status", "fstp_status", "categories",
-                               "categories_check", "open_round_types", "result", "computed_at"],
-            )
-        count += len(batch)
-        last_id = batch[-1].id
+    for start in range(0, len(ids), batch_size):
+        clients, _ = _refresh_chunk(ids[start:start + batch_size], as_of=as_of, categories=categories)
+        count += len(clients)
     return count
 
 
@@ -231,8 +331,8 @@ class NightlyResult:
 def refresh_and_raise_alerts(*, as_of: date | None = None, chunk_size: int = 2000) -> NightlyResult:
     """The nightly job: refresh every active client's stored assessment and raise alerts.
 
-    Per chunk of clients, in one transaction: read the stored assessments, refresh them
-    (refresh_assessments), read them again, compare old and new in memory and insert the
+    Per chunk of clients (refresh_chunk), in one transaction: read the stored assessments,
+    refresh them, compare old and the new rows in memory and insert the
     alerts (score change with its reasons, newly eligible or no longer eligible for a
     program or category, a language test, ECA or Express Entry profile expiring within
     EXPIRY_ALERT_DAYS). A fixed number of queries per chunk; safe to run twice (an alert is
@@ -242,21 +342,33 @@ def refresh_and_raise_alerts(*, as_of: date | None = None, chunk_size: int = 200
     ids = list(Client.objects.active().order_by("id").values_list("id", flat=True))
     names = dict(Category.objects.values_list("slug", "name_en"))
     refreshed = raised = 0
+    categories = category_rules(as_of=as_of)
     for start in range(0, len(ids), chunk_size):
-        chunk = ids[start:start + chunk_size]
-        with transaction.atomic():
-            old = _stored(chunk)
-            refreshed += refresh_assessments(chunk, as_of=as_of, batch_size=chunk_size)
-            new = _stored(chunk)
-            owners = {c["id"]: c for c in Client.objects.filter(id__in=chunk).values(
-                "id", "firm_id", "consultant_id", "ee_submitted_at")}
-            alerts = _assessment_alerts(old, new, owners, names=names, as_of=as_of)
-            alerts += _document_alerts(chunk, owners, as_of=as_of)
-            alerts = _not_raised_yet(alerts)
-            # ignore_conflicts: a concurrent run may have inserted the same event meanwhile.
-            Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-            raised += len(alerts)
+        result = refresh_chunk(ids[start:start + chunk_size], as_of=as_of, names=names, categories=categories)
+        refreshed += result.refreshed
+        raised += result.alerts
     return NightlyResult(refreshed=refreshed, alerts=raised)
+
+
+def refresh_chunk(client_ids: Sequence[int], *, as_of: date, names: dict[str, str] | None = None,
+                  categories: Sequence[rules.CategoryRule] | None = None) -> NightlyResult:
+    """One chunk of the nightly job, in one transaction: read the stored assessments, refresh them,
+    compare old and new in memory and insert the alerts not raised yet. Idempotent: a rerun
+    recomputes the same rows and compares against them (no alert), and an alert is unique per
+    client, kind and key (ignore_conflicts covers a concurrent run of the same chunk)."""
+    if names is None:
+        names = dict(Category.objects.values_list("slug", "name_en"))
+    if categories is None:
+        categories = category_rules(as_of=as_of)
+    with transaction.atomic():
+        old = _stored(client_ids)
+        clients, new = _refresh_chunk(client_ids, as_of=as_of, categories=categories)
+        owners = {c["id"]: c for c in clients}
+        alerts = _assessment_alerts(old, new, owners, names=names, as_of=as_of)
+        alerts += _document_alerts(client_ids, owners, as_of=as_of)
+        alerts = _not_raised_yet(alerts)
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    return NightlyResult(refreshed=len(clients), alerts=len(alerts))
 
 
 def _not_raised_yet(alerts: list[Alert]) -> list[Alert]:

@@ -6,6 +6,9 @@ its case, known or not: the answer must not tell them apart) and per IP address
 (audit.backends.client_address, the one reading of X-Forwarded-For; an IPv6 /64 counts as one
 address: counted_network). A cache that does not answer refuses: no link is sent while
 requests cannot be counted.
+
+The counting itself (`hit`, `allow`, `hashed`) is the project's one rate-limit helper: intake's
+questionnaire limits (intake/ratelimit.py) use it too.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import logging
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -28,14 +32,15 @@ PER_ADDRESS = 3
 PER_IP = 20
 
 
-def _key(kind: str, value: str) -> str:
-    # Hashed: no email address is written to Redis in clear.
-    return f"{NAMESPACE}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+def hashed(value: str) -> str:
+    """A key part for `value` that does not write it to Redis in clear (an email, an address)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _hit(key: str, limit: int) -> bool:
-    """Count one request on `key`; True while within `limit` for the current window."""
-    seconds = int(WINDOW.total_seconds())
+def hit(key: str, limit: int, window: dt.timedelta) -> bool:
+    """Count one request on `key` (cache.add + incr, atomic in Redis); True while within `limit`
+    for the current fixed window (the first request of a key starts a window of `window`)."""
+    seconds = int(window.total_seconds())
     if cache.add(key, 1, timeout=seconds):
         return True
     try:
@@ -44,6 +49,24 @@ def _hit(key: str, limit: int) -> bool:
         cache.add(key, 1, timeout=seconds)
         return True
     return count <= limit
+
+
+def allow(limits: Iterable[tuple[str, int]], window: dt.timedelta, what: str) -> bool:
+    """Count one request on every (key, limit) of `limits`; True only if each is within its limit.
+
+    Every key is counted, even past a refusal (a refused request still counts). A cache that
+    does not answer refuses: `what` names the limit in the warning logged then.
+    """
+    try:
+        verdicts = [hit(key, limit, window) for key, limit in limits]
+    except Exception as exc:  # noqa: BLE001 - any cache failure: refuse rather than act uncounted
+        log.warning("%s rate limit: cache unavailable (%s)", what, type(exc).__name__)
+        return False
+    return all(verdicts)
+
+
+def _key(kind: str, value: str) -> str:
+    return f"{NAMESPACE}:{kind}:{hashed(value)}"
 
 
 def counted_network(request: HttpRequest) -> str:
@@ -64,15 +87,12 @@ def counted_network(request: HttpRequest) -> str:
 
 def allow_link_request(request: HttpRequest, email: str) -> bool:
     """Whether a link may be sent for `email` from this request's address; counts the request."""
-    try:
-        by_ip = _hit(_key("ip", counted_network(request)), PER_IP)
+    return allow([
+        (_key("ip", counted_network(request)), PER_IP),
         # Upper case, as the lookup compares (iexact: UPPER() in PostgreSQL): "kım@" (a dotless ı)
         # finds kim@'s clients, so it must be counted as kim@ too, not as a new address.
-        by_address = _hit(_key("email", email.strip().upper()), PER_ADDRESS)
-    except Exception as exc:  # noqa: BLE001 - any cache failure: refuse rather than send uncounted
-        log.warning("sign-in link rate limit: cache unavailable (%s)", type(exc).__name__)
-        return False
-    return by_ip and by_address
+        (_key("email", email.strip().upper()), PER_ADDRESS),
+    ], WINDOW, "sign-in link")
 
 
 def window_minutes() -> int:

@@ -25,4 +25,11 @@ def site_url_is_set(app_configs, **kwargs) -> list[Warning]:
             hint="Set SITE_URL to the address users reach, e.g. https://itadesk.example.",
             id="ops.W002",
         )]
+    if settings.SECURE_SSL and parts.scheme != "https":
+        return [Warning(
+            f"SITE_URL ({settings.SITE_URL!r}) is http:// on an HTTPS site: the portal's sign-in links "
+            "would carry their token in clear over the network before the redirect to HTTPS.",
+            hint="Start SITE_URL with https://.",
+            id="ops.W003",
+        )]
     return []

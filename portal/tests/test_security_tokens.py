@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
 
@@ -37,3 +38,24 @@ def test_the_sign_in_page_sends_no_referrer(client, valid):
 def test_other_portal_pages_keep_same_origin(client):
     response = client.get("/portal/sign-in/")
     assert _meta_referrer(response.content.decode()) == ["same-origin"]
+
+
+def test_signing_in_gives_the_browser_a_new_session_key(client):
+    """Session fixation: a key planted in the browser before the link is used is not the client's session."""
+    from django.conf import settings
+
+    from portal.access import SESSION_KEY
+
+    access = grant_access(ClientFactory(firm=FirmFactory(), email="ana@mail.example"))
+    session = client.session
+    session["planted"] = "by someone else"
+    session.save()
+    planted = session.session_key
+    path = sign_in_path(access)
+    client.get(path)
+    assert client.post(path).status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key != planted
+    assert "planted" not in client.session and client.session[SESSION_KEY]["client"] == access.client_id
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert not store().exists(planted)  # the old key is gone, not merely unused

@@ -268,9 +268,21 @@ def _check_image(data: bytes, content_type: str, max_pixels: int) -> None:
 
 
 def _check_png_ends_at_iend(data: bytes) -> None:
-    """The bytes after the IEND chunk (4 length + 4 type + 4 CRC) must be nothing."""
-    at = data.rfind(b"IEND")
-    if at < 4 or data[at + 8:]:
+    """The bytes after the first IEND chunk must be nothing.
+
+    The chunks are walked from the signature (4 length + 4 type + data + 4 CRC each): looking for
+    the last "IEND" instead let a file end with a fake IEND after an appended page.
+    """
+    at = 8
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        at += 12 + length
+        if kind == b"IEND":
+            break
+    else:
+        raise _Refused(_("Something is appended after the end of the PNG image."))
+    if at != len(data):
         raise _Refused(_("Something is appended after the end of the PNG image."))
 
 

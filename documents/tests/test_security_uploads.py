@@ -160,3 +160,18 @@ def test_a_pdf_of_too_many_objects_is_refused_before_it_is_walked():
     with pytest.raises(v._Refused) as caught:
         v.check_content(data, max_pixels=4_000_000)
     assert "too complex" in caught.value.message
+
+
+def test_a_png_with_a_page_appended_before_a_fake_end_is_refused():
+    """The page has no <html> or <script> (an <img onerror> is enough for a browser that renders it),
+    and the file ends with a copy of an IEND chunk: only the first IEND ends the image."""
+    from documents.tests import samples
+
+    png = samples.png()
+    iend = png[-12:]
+    assert iend[4:8] == b"IEND"
+    hostile = png + b"<body><img src=x onerror=alert(document.domain)></body>" + iend
+    with pytest.raises(v._Refused) as caught:
+        v.check_content(hostile, max_pixels=4_000_000)
+    assert "appended after the end of the PNG" in caught.value.message
+    assert v.check_content(png, max_pixels=4_000_000) == v.PNG

@@ -35,7 +35,7 @@ from clients.tests.factories import (
     LanguageTestFactory,
     member,
 )
-from documents.models import Document
+from documents.models import Document, DocumentDownload
 from intake.models import FactChange
 from invitations import services as invitation_services
 from invitations.models import ChecklistItem
@@ -205,8 +205,13 @@ def test_the_issue_13_walkthrough_in_french(chromium, live_server, smtp_server, 
     assert staff.locator("#portal-last-sign-in").inner_text() != "Jamais"
     shot(staff, "10-desktop-client-page-to-review")
 
-    # 7. The consultant accepts the document...
+    # 7. The consultant opens the file (a download, audited), then accepts the document...
     row = staff.locator(f"#documents tr[data-document='{document.pk}']")
+    with staff.expect_download() as download:
+        row.get_by_role("link", name="passeport.pdf").click()
+    assert download.value.suggested_filename == "passeport.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    assert DocumentDownload.objects.filter(document=document, by_user=consultant).count() == 1
     row.get_by_role("button", name="Accepter").click()
     staff.wait_for_load_state("load")
     assert "passeport.pdf" in staff.inner_text("main")

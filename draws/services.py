@@ -37,7 +37,7 @@ from clients.selectors import email_language_for
 from draws import importer
 from draws.models import Category, Draw, DrawDigest, DrawMatch, local_today
 from draws.selectors import kind_of
-from eligibility.rules import verdict
+from eligibility.rules import round_type_key, verdict
 
 log = logging.getLogger(__name__)
 
@@ -205,26 +205,25 @@ class MatchResult:
     added: int  # matches stored by this run (0 when run again)
 
 
+def round_key(draw: Draw) -> str | None:
+    """The round's type key (eligibility.rules.round_type_key); None: it invites nobody (a type
+    IRCC used that we could not map, a category round without its category)."""
+    return round_type_key(draw.type, draw.category.slug if draw.category_id else None)
+
+
 def invited_queryset(draw: Draw):
     """The active clients, across all firms, the round would invite (None: nobody, e.g. 'other').
 
-    Read from the stored assessments: CRS at or above the cut-off and eligible for
-    the round's program (general: any of FSW/CEC/FSTP; cec/fsw/fstp: that one;
-    pnp: a provincial nomination and any program, as a nominee must be in the pool;
-    category: the category in the stored assessment and any program). Rounds of
-    type 'other' (names IRCC used that we could not map) match nobody.
+    Read from the stored assessments: CRS at or above the cut-off and the round's type among the
+    round types the client is open to, which the engine decides (eligibility.rules.open_round_types)
+    and the stored assessment keeps (ClientAssessment.open_round_types). JSON containment needs
+    PostgreSQL: elsewhere (the SQLite demo) invited_clients filters the keys in Python.
     """
-    any_program = Q(assessment__fsw=True) | Q(assessment__cec=True) | Q(assessment__fstp=True)
-    qs = Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs).order_by()
-    if draw.type == Draw.Type.GENERAL:
-        return qs.filter(any_program)
-    if draw.type in (Draw.Type.CEC, Draw.Type.FSW, Draw.Type.FSTP):
-        return qs.filter(**{f"assessment__{draw.type}": True})
-    if draw.type == Draw.Type.PNP:
-        return qs.filter(any_program, has_provincial_nomination=True)
-    if draw.type == Draw.Type.CATEGORY and draw.category_id:
-        return qs.filter(any_program, assessment__categories__contains=[draw.category.slug])
-    return None
+    key = round_key(draw)
+    if key is None:
+        return None
+    return Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs,
+                                          assessment__open_round_types__contains=[key]).order_by()
 
 
 def check_queryset(draw: Draw):
@@ -280,15 +279,15 @@ def check_clients(draw: Draw) -> list[dict]:
 
 def invited_clients(draw: Draw) -> list[tuple[int, int, int]]:
     """(client id, firm id, CRS) of every client `invited_queryset` selects, in one query."""
-    qs = invited_queryset(draw)
-    if qs is None:
+    key = round_key(draw)
+    if key is None:
         return []
-    if draw.type == Draw.Type.CATEGORY and db_connection.vendor != "postgresql":
-        # SQLite (the demo) has no JSON containment: filter the categories in Python.
-        qs = invited_queryset(Draw(type=Draw.Type.GENERAL, lowest_crs=draw.lowest_crs))
-        rows = qs.values_list("id", "firm_id", "assessment__crs_total", "assessment__categories")
-        return [(c, f, s) for c, f, s, cats in rows if draw.category.slug in (cats or [])]
-    return list(qs.values_list("id", "firm_id", "assessment__crs_total"))
+    if db_connection.vendor != "postgresql":
+        # SQLite (the demo) has no JSON containment: filter the round types in Python.
+        rows = (Client.objects.active().filter(assessment__crs_total__gte=draw.lowest_crs).order_by()
+                .values_list("id", "firm_id", "assessment__crs_total", "assessment__open_round_types"))
+        return [(c, f, s) for c, f, s, types in rows if key in (types or [])]
+    return list(invited_queryset(draw).values_list("id", "firm_id", "assessment__crs_total"))
 
 
 def match_draw(*, draw_id: int) -> MatchResult:

@@ -12,6 +12,7 @@ from draws.tests.factories import DrawFactory
 from eligibility.models import Alert, ClientAssessment
 from invitations import services as invitation_services
 from invitations.tests.helpers import ensure_default_item_types, toronto_firm
+from testing.assessments import round_types
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # 10:00 in Toronto
@@ -51,7 +52,7 @@ def client(firm: Firm, consultant, *, crs: int | None = None, status: str = Clie
     c = ClientFactory(firm=firm, consultant=consultant, status=status, **kwargs)
     if crs is not None:
         ClientAssessment.objects.create(client=c, firm=firm, as_of=TODAY, rules="2025-03-25", crs_total=crs,
-                                        cec=True, result={})
+                                        cec=True, result={}, open_round_types=round_types(programs=["cec"]))
     return c
 
 

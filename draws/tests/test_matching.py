@@ -25,6 +25,7 @@ from draws.models import Draw, DrawDigest, DrawMatch
 from draws.tests.factories import DrawFactory, category
 from eligibility.models import ClientAssessment
 from eligibility.services import refresh_assessments
+from testing.assessments import round_types
 
 ROOT = Path(__file__).resolve().parents[2]
 NURSE, DEVELOPER = "31301", "21231"  # healthcare_social list / not on it
@@ -120,7 +121,8 @@ def test_each_round_type_invites_its_program(db, type_, expected):
         client = ClientFactory(firm=firm, consultant=consultant, last_name=name,
                                has_provincial_nomination=pnp)
         ClientAssessment.objects.create(client=client, firm=firm, as_of=_today(), rules="2025-03-25",
-                                        crs_total=800 if pnp else 500, result={}, **flags)
+                                        crs_total=800 if pnp else 500, result={}, **flags,
+                                        open_round_types=round_types(programs=flags, pnp=pnp))
     draw = DrawFactory(drawn_on=_today(), type=type_, lowest_crs=450)
     found = {Client.objects.get(pk=c).last_name for c, _f, _s in services.invited_clients(draw)}
     assert found == expected

@@ -20,6 +20,7 @@ from clients.tests.factories import ClientFactory, FirmFactory, member
 from invitations import delivery, digest, services, tasks
 from invitations.models import ConsultantDigest, Invitation, Reminder, ReminderAttempt
 from invitations.tests.helpers import ISSUED_AT, drain, ensure_default_item_types, reminder_of, tick
+from testing.assessments import round_types
 
 # The 45-day reminder of ISSUED_AT is due on 2027-02-16 at 09:00 Toronto time (14:00 UTC).
 AT_0901 = dt.datetime(2027, 2, 16, 14, 1, tzinfo=dt.UTC)
@@ -269,7 +270,7 @@ def test_one_consultants_bad_address_does_not_stop_the_other_round_digests(smtp_
     for consultant in (bad, *good):
         client = ClientFactory(firm=firm, consultant=consultant)
         ClientAssessment.objects.create(client=client, firm=firm, as_of=today, rules="test", crs_total=600,
-                                        cec=True, result={})
+                                        cec=True, result={}, open_round_types=round_types(programs=["cec"]))
     type(bad).objects.filter(pk=bad.pk).update(email="c0\r\nBcc: spy@example.com@p.example")
     draw = Draw.objects.create(round_number="9901", drawn_on=today, type=Draw.Type.GENERAL,
                                invitations_issued=1000, lowest_crs=500)

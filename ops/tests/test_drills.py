@@ -57,6 +57,7 @@ from ops.tests.helpers import (
     visibility_timeout,
     wait_until,
 )
+from testing.assessments import round_types
 from testing.services import login, screenshot
 
 pytestmark = pytest.mark.drill
@@ -126,8 +127,9 @@ def _round_population(*, firms: int, consultants: int, matched: int) -> dict[str
                 client = ClientFactory(firm=firm, consultant=user, last_name=f"Drill{f}{c}{i}")
                 crs, program = (CUTOFF + 1 + 7 * i + c, True) if i < matched else (
                     (CUTOFF - 10, True) if i == matched else (CUTOFF + 100, False))
+                types = round_types(programs={"cec"} if program else set())
                 ClientAssessment.objects.create(client=client, firm=firm, as_of=today, rules="drill",
-                                                crs_total=crs, cec=program, result={})
+                                                crs_total=crs, cec=program, result={}, open_round_types=types)
                 if i < matched:
                     expected.setdefault(user.email, set()).add(client.full_name)
     return expected

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -32,4 +33,22 @@ def site_url_is_set(app_configs, **kwargs) -> list[Warning]:
             hint="Start SITE_URL with https://.",
             id="ops.W003",
         )]
+    return []
+
+
+@register(Tags.security)
+def private_files_are_not_served(app_configs, **kwargs) -> list[Error]:
+    """Clients' uploaded documents (PRIVATE_FILES_ROOT) may not sit where static files are collected from
+    or served: collectstatic would copy the passports into STATIC_ROOT, and WhiteNoise serve them."""
+    private = Path(settings.PRIVATE_FILES_ROOT).resolve()
+    served = [Path(settings.STATIC_ROOT), *map(Path, settings.STATICFILES_DIRS)]
+    if settings.MEDIA_ROOT:
+        served.append(Path(settings.MEDIA_ROOT))
+    for root in (p.resolve() for p in served):
+        if private == root or root in private.parents or private in root.parents:
+            return [Error(
+                f"PRIVATE_FILES_ROOT ({private}) overlaps a served or collected folder ({root}).",
+                hint="Set PRIVATE_FILES_ROOT to a folder of its own, outside static and media folders.",
+                id="ops.E001",
+            )]
     return []

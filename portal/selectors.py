@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from clients.models import Client
+from documents.models import Document
 from invitations.models import ChecklistItem, Invitation
 from invitations.services import firm_zone
 
@@ -17,6 +18,20 @@ from invitations.services import firm_zone
 class PortalItem:
     item: ChecklistItem
     is_overdue: bool
+    was_returned: bool = False  # the consultant returned a file of it (read in the checklist's query)
+
+    @property
+    def action(self) -> str:
+        """What the client can do with the item on the home page: "send", "send_again" (a file was
+        returned and nothing new is waiting), "to_review", "accepted" or "" (not needed)."""
+        status = self.item.status
+        if status == ChecklistItem.Status.NOT_NEEDED:
+            return ""
+        if status == ChecklistItem.Status.RECEIVED:
+            return "accepted"
+        if status == ChecklistItem.Status.TO_REVIEW:
+            return "to_review"
+        return "send_again" if self.was_returned else "send"
 
 
 @dataclass(frozen=True)
@@ -33,7 +48,8 @@ class PortalInvitation:
 
 
 def portal_invitations(client: Client, *, now: dt.datetime | None = None) -> list[PortalInvitation]:
-    """The client's open invitations (newest first) with their checklists: two queries whatever the size."""
+    """The client's open invitations (newest first) with their checklists (each item's returned files
+    read in the same query): two queries whatever the size."""
     now = now or timezone.now()
     zone = firm_zone(client.firm)
     today = now.astimezone(zone).date()
@@ -41,11 +57,14 @@ def portal_invitations(client: Client, *, now: dt.datetime | None = None) -> lis
         Invitation.objects.filter(client=client, status__in=Invitation.OPEN)
         .select_related("draw")
         .prefetch_related(Prefetch("checklist", queryset=ChecklistItem.objects.select_related("client_note")
+                                   .annotate(was_returned=Exists(Document.objects.filter(
+                                       item=OuterRef("pk"), status=Document.Status.RETURNED)))
                                    .order_by("start_by", "id")))
     )
     found = []
     for invitation in invitations:
-        items = [PortalItem(item=i, is_overdue=i.is_overdue(today)) for i in invitation.checklist.all()]
+        items = [PortalItem(item=i, is_overdue=i.is_overdue(today), was_returned=i.was_returned)
+                 for i in invitation.checklist.all()]
         items.sort(key=lambda i: not i.is_overdue)  # stable: each group stays in start-by order
         found.append(PortalInvitation(
             invitation=invitation, deadline_local=invitation.deadline_at.astimezone(zone),

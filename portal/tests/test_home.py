@@ -47,7 +47,7 @@ def test_the_ita_deadline_in_the_firms_time_days_left_and_overdue_items_first(cl
     first_item = items.index('class="list-group-item portal-item')
     assert items.index("A late document") < items.index(received.label)
     assert "is-overdue" in items[first_item:first_item + 80]
-    assert "Late: to start by Feb 10, 2027" in html and "Received" in html
+    assert "Late: to start by Feb 10, 2027" in html and f'id="item-{received.pk}-action">Accepted<' in html
 
 
 def test_without_an_ita_the_page_says_what_happens_next_and_names_the_consultant(client):
@@ -104,3 +104,51 @@ def test_each_document_to_send_links_to_its_upload_page(client):
     for item in others:
         assert f'href="{reverse("portal:documents:item", args=[item.pk])}"' in html
     assert reverse("portal:documents:item", args=[skipped.pk]) not in html
+
+
+def test_each_document_says_what_the_client_can_do_with_it(client, django_assert_num_queries):
+    """Send, send again after a return (with why to look), received to review, accepted; nothing
+    for a document not needed. The files' review is read in the checklist's own query."""
+    import io
+
+    from documents import services as documents
+    from documents.tests.samples import pdf
+    from documents.validation import Incoming
+
+    lea, invitation = invited_client(first_name="Lea")
+    _add_items(invitation, 1, invitation.issued_at.date())
+    to_send, waiting, accepted, returned, skipped = invitation.checklist.order_by("id")[:5]
+
+    def send(item):
+        data = pdf()
+        return documents.upload_documents(client=lea, item=item, files=[
+            Incoming(name="scan.pdf", size=len(data), file=io.BytesIO(data))])[0]
+
+    send(waiting)
+    documents.review_document(document=send(accepted), by=lea.consultant, accept=True)
+    documents.review_document(document=send(returned), by=lea.consultant, accept=False, reason="Blurred")
+    skipped.status = ChecklistItem.Status.NOT_NEEDED
+    skipped.save(update_fields=["status"])
+    sign_in(client, lea)
+    with django_assert_num_queries(4):  # as without files: the review is read in the checklist's query
+        html = client.get(HOME).content.decode()
+
+    def action(item) -> str:
+        start = html.index(f'id="item-{item.pk}-action"')
+        return html[html.rindex("<", 0, start):html.index("</", start)]
+
+    send_url = reverse("portal:documents:item", args=[to_send.pk])
+    assert 'data-action="send"' in action(to_send) and f'href="{send_url}"' in action(to_send)
+    assert ">Send<" in action(to_send)
+    assert 'data-action="send_again"' in action(returned) and ">Send again<" in action(returned)
+    assert f'href="{reverse("portal:documents:item", args=[returned.pk])}"' in action(returned)
+    assert f'id="item-{returned.pk}-returned"' in html and f'id="item-{to_send.pk}-returned"' not in html
+    assert action(waiting).endswith(">Received, to review") and "href" not in action(waiting)
+    assert action(accepted).endswith(">Accepted") and "href" not in action(accepted)
+    assert "data-action" not in action(skipped) and action(skipped).endswith(">Not needed")
+
+    lea.preferred_language = "fr"
+    lea.save(update_fields=["preferred_language"])
+    sign_in(client, lea)  # signing in sets the language cookie to the client's language
+    html = client.get(HOME).content.decode()
+    assert ">Envoyer à nouveau<" in action(returned) and action(accepted).endswith(">Accepté")

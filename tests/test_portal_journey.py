@@ -274,5 +274,19 @@ def test_the_issue_13_walkthrough_in_french(chromium, live_server, smtp_server, 
     assert page.input_value("#id_languagetests-0-reading") == "9"
     fits(page)
     shot(page, "17-phone-facts-accepted")
+
+    # 11. Signed out, the used link is refused with a way to a new one, and that form works too.
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{base}{reverse('portal:ask_link')}")
+    replayed = page.goto(link)
+    assert replayed.status == 410 and page.locator("h1").inner_text() == "Ce lien ne fonctionne plus"
+    shot(page, "18-phone-link-used")
+    page.fill("input[name=email]", "amelie@mail.example")
+    page.get_by_role("button", name="Recevoir un lien de connexion").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "Consultez vos courriels"  # not a 403: its POST passes CSRF
+    shot(page, "19-phone-link-asked")
+    fresh = SIGN_IN_LINK.search(smtp_server.wait_for(4)[3].get_body(("plain",)).get_content()).group(1)
+    assert fresh != link and fresh.startswith(f"{base}/portal/sign-in/{client.pk}/")
     phone.close()
     desk.close()

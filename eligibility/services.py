@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Prefetch
@@ -369,6 +369,27 @@ def refresh_chunk(client_ids: Sequence[int], *, as_of: date, names: dict[str, st
         alerts = _not_raised_yet(alerts)
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
     return NightlyResult(refreshed=len(clients), alerts=len(alerts))
+
+
+NIGHTLY_CHUNK = 2000  # clients per chunk task: ~1 s of work on one core
+
+
+def active_client_chunks(*, chunk_size: int = NIGHTLY_CHUNK,
+                         client_ids: Iterable[int] | None = None) -> list[list[int]]:
+    """The active clients' ids (or those of client_ids still active), in id order, in chunks."""
+    qs = Client.objects.active().order_by("id")
+    if client_ids is not None:
+        qs = qs.filter(id__in=list(client_ids))
+    ids = list(qs.values_list("id", flat=True))
+    return [ids[start:start + chunk_size] for start in range(0, len(ids), chunk_size)]
+
+
+def not_refreshed_since(since: datetime, *, chunk_size: int = NIGHTLY_CHUNK) -> list[list[int]]:
+    """The active clients whose stored assessment was not written at or after `since` (a lost chunk
+    of a fanned-out run), in chunks, in one query."""
+    ids = list(Client.objects.active().exclude(assessment__computed_at__gte=since).order_by("id")
+               .values_list("id", flat=True))
+    return [ids[start:start + chunk_size] for start in range(0, len(ids), chunk_size)]
 
 
 def _not_raised_yet(alerts: list[Alert]) -> list[Alert]:

@@ -13,7 +13,7 @@ from clients.tests.factories import FirmFactory, member
 from config.celery import app
 from eligibility import services
 from eligibility.models import Alert, ClientAssessment
-from eligibility.tasks import nightly_refresh
+from eligibility.tasks import nightly_refresh, refresh_chunk
 from eligibility.tests.report_fixtures import SPEC_AS_OF, ensure_reference_data, spec_example_client
 
 pytestmark = pytest.mark.django_db
@@ -108,10 +108,10 @@ def test_the_beat_schedule_is_a_periodic_task_editable_in_the_admin(admin_client
     assert response.status_code == 200
 
 
-def test_the_task_returns_counts_and_is_safe_to_run_twice():
-    spec_example_client()
-    assert nightly_refresh(as_of="2026-11-24") == {"refreshed": 1, "alerts": 0}
-    assert nightly_refresh(as_of="2026-11-24") == {"refreshed": 1, "alerts": 0}
+def test_the_chunk_task_returns_counts_and_is_safe_to_run_twice():
+    client = spec_example_client()
+    assert refresh_chunk([client.pk], "2026-11-24") == {"refreshed": 1, "alerts": 0}
+    assert refresh_chunk([client.pk], "2026-11-24") == {"refreshed": 1, "alerts": 0}
     assert ClientAssessment.objects.count() == 1
 
 

@@ -156,6 +156,7 @@ def test_the_issue_13_walkthrough_in_french(chromium, live_server, smtp_server, 
     assert checklist.locator("li.portal-item").count() == invitation.checklist.exclude(
         status=ChecklistItem.Status.NOT_NEEDED).count()
     assert PortalAccess.objects.get(client=client).last_signed_in_at is not None
+    assert "Session ouverte\u00a0: Amélie Tremblay." in page.inner_text("footer")
     fits(page)
     shot(page, "04-phone-home")
 
@@ -241,7 +242,10 @@ def test_the_issue_13_walkthrough_in_french(chromium, live_server, smtp_server, 
     change.refresh_from_db()
     assert change.status == FactChange.Status.ACCEPTED and change.reviewed_by == consultant
     assert client.languagetests.get().history.filter(history_user=consultant).exists()
+    assert document.history.filter(history_type="+").exists()  # the upload
     assert document.history.filter(status=Document.Status.ACCEPTED, history_user=consultant).exists()
+    passport.refresh_from_db()
+    assert passport.status == ChecklistItem.Status.RECEIVED
     assert change.history.filter(status=FactChange.Status.ACCEPTED, history_user=consultant).exists()
     assert PortalAccess.history.filter(client_id=client.pk, history_user=consultant).exists()
 

@@ -56,8 +56,11 @@ _MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|!doctype\s+html|\?php)\b", r
 _PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles",
                               "/RichMedia", "/XFA"})
 # /SubmitForm posts the form's data to any address; /GoToE opens an embedded document.
+# /GoToR opens another file, a \\host\share path included: Windows then sends the user's NTLM hash.
 _PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute", "/SubmitForm",
-                                 "/GoToE"})
+                                 "/GoToE", "/GoToR"})
+# A link (/URI action) may open a web page, not run a script or reach a file share.
+_PDF_UNSAFE_URI = re.compile(r"^\s*(javascript|vbscript|data|file|smb):|^\s*\\\\", re.IGNORECASE)
 _PDF_TRAILING_OK = b" \t\r\n\x00\x0c"
 _FORBIDDEN_IN_NAME = re.compile(r"[/\\]|^\.\.?$")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -173,6 +176,15 @@ _PDF_OBJECT_HEADER = re.compile(  # "12 0 obj" and the white space after it
     rb"(?<![0-9])[0-9]{1,10}" + _PDF_SPACE + rb"+[0-9]{1,5}" + _PDF_SPACE + rb"+obj\b" + _PDF_SPACE + rb"*")
 
 
+def _pdf_text(value) -> str:
+    """A PDF string (direct or by reference, text or bytes) as text."""
+    from pypdf.generic import IndirectObject
+
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
 def _pdf_is_active(obj) -> bool:
     """Whether an object, or any dictionary or array written inside it, is active content.
 
@@ -190,6 +202,8 @@ def _pdf_is_active(obj) -> bool:
             if isinstance(kind, IndirectObject):
                 kind = kind.get_object()
             if _PDF_ACTIVE_KEYS.intersection(item.keys()) or kind in _PDF_ACTIVE_ACTIONS:
+                return True
+            if kind == "/URI" and _PDF_UNSAFE_URI.search(_pdf_text(dict.get(item, "/URI", ""))):
                 return True
             stack.extend(v for v in dict.values(item) if isinstance(v, DictionaryObject | ArrayObject))
         elif isinstance(item, ArrayObject):

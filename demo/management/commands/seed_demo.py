@@ -11,9 +11,11 @@ from django.utils import timezone
 from clients.models import Client, Firm
 from demo import email_backend as demo_email
 from demo.firms import DEMO_PASSWORD, build_clients, create_demo_firm, create_draws_admin
+from demo.portal import seed_portal
 from draws import demo as draws_demo
 from eligibility.services import refresh_assessments
 from invitations import demo as invitations_demo
+from portal.links import portal_url
 
 SECOND_FIRM, SECOND_PREFIX = "Northern Lights Immigration", "north-"
 SECOND_EMAIL, SECOND_CLIENTS = "office@northernlights.example", 8
@@ -53,6 +55,7 @@ class Command(BaseCommand):
         demo_email.sent.clear()
         with override_settings(EMAIL_BACKEND=demo_email.BACKEND):
             self._story(ids, other_ids, skip_assessments=skip_assessments)
+            portal = seed_portal(demo.firm, demo.consultants[1]) if ids else None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(ids)} clients created for {demo.firm.name} and {len(other_ids)} for {other.firm.name} "
@@ -60,6 +63,8 @@ class Command(BaseCommand):
             )
         )
         self._print_emails(reader=demo.consultants[1])
+        if portal is not None:
+            self._print_portal(portal)
         self.stdout.write(f"Logins (password for all: {DEMO_PASSWORD}):")
         for role, user in [
             ("owner", demo.owner),
@@ -99,6 +104,16 @@ class Command(BaseCommand):
                           f"lowest CRS {demo_round.lowest_crs}.")
         if ids:
             invitations_demo.seed_invitations(Client.objects.filter(id__in=ids), now=now, rounds=[demo_round])
+
+    def _print_portal(self, portal) -> None:
+        """How to sign in to the client portal as the demo client (their link is emailed, printed here)."""
+        client = portal.client
+        self.stdout.write(
+            f"Client portal: {client.full_name} ({client.get_preferred_language_display()}, open ITA) sent "
+            f"\"{portal.document.item.label}\" and a change of phone number; both wait for review on "
+            f"the dashboard of their consultant (login: {client.consultant.username}).\n"
+            f"  To sign in as this client: open {portal_url()}, ask for a link with {client.email};\n"
+            f"  the email with the link is printed in this terminal (the console email backend).\n")
 
     def _print_emails(self, *, reader) -> None:
         """One line per email sent while seeding, then the demo round's digest to `reader` in full."""

@@ -208,7 +208,13 @@ def _read_facts(client_ids: Sequence[int]) -> list[tuple[dict, rules.Facts]]:
 
 def _upsert(rows: list[tuple]) -> None:
     """Insert or update the stored assessments (rows in _UPSERT_COLUMNS order, JSON already encoded):
-    COPY into a temporary table, then one INSERT ... ON CONFLICT (client_id) DO UPDATE."""
+    COPY into a temporary table, then one INSERT ... ON CONFLICT (client_id) DO UPDATE.
+
+    COPY is PostgreSQL's; on another database (`make demo`'s SQLite) the same upsert goes through
+    the ORM (_upsert_portable)."""
+    if connection.vendor != "postgresql":
+        _upsert_portable(rows)
+        return
     table = ClientAssessment._meta.db_table
     columns = ", ".join(_UPSERT_COLUMNS)
     selected = ", ".join(f"{c}::jsonb" if c in _JSON_COLUMNS else c for c in _UPSERT_COLUMNS)
@@ -230,6 +236,20 @@ def _upsert(rows: list[tuple]) -> None:
             [timezone.now()],
         )
         cursor.execute("TRUNCATE refresh_assessment_rows")
+
+
+def _upsert_portable(rows: list[tuple]) -> None:
+    """_upsert through the ORM: one bulk INSERT ... ON CONFLICT DO UPDATE, on any database."""
+    now = timezone.now()
+    objects = []
+    for row in rows:
+        values = dict(zip(_UPSERT_COLUMNS, row, strict=True))
+        for column in _JSON_COLUMNS:
+            values[column] = json.loads(values[column])
+        objects.append(ClientAssessment(**values, computed_at=now))
+    ClientAssessment.objects.bulk_create(
+        objects, update_conflicts=True, unique_fields=["client"],
+        update_fields=[c.removesuffix("_id") for c in _UPSERT_COLUMNS[1:]] + ["computed_at"])
 
 
 def _refresh_chunk(client_ids: Sequence[int], *, as_of: date,

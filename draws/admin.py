@@ -50,8 +50,12 @@ class CategoryAdmin(DrawsStaffAdmin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change or set(form.changed_data) & set(services.CATEGORY_RULE_FIELDS):
-            services.schedule_refresh_after_category_change()
+        changed = set(form.changed_data) & set(services.CATEGORY_RULE_FIELDS)
+        if not change or changed:
+            before = {n.pk for n in form.initial.get("nocs", ())}
+            after = set(form.instance.nocs.values_list("code", flat=True))
+            narrow = change and changed == {"nocs"} and before and after
+            services.schedule_refresh_after_category_change(nocs=before ^ after if narrow else None)
             self.message_user(request, _(
                 "Every active client's stored assessment is being recomputed with this list; their "
                 "consultants get an alert for each client it makes newly eligible."))

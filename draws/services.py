@@ -81,8 +81,13 @@ def schedule_matching(draw_ids: Iterable[int]) -> None:
 CATEGORY_RULE_FIELDS = ("slug", "effective_from", "effective_to", "experience_rule", "nocs")
 
 
-def schedule_refresh_after_category_change() -> None:
+def schedule_refresh_after_category_change(*, nocs: Iterable[str] | None = None) -> None:
     """Refresh every active client's stored assessment, with alerts, once the edit commits.
+
+    nocs: when only a category's occupation list changed (non-empty before and after), the NOC
+    codes added or removed; only the active clients who worked in one of them are refreshed (no
+    other client's result changes: a client's category result reads the listed codes they worked
+    in). None refreshes every active client (new category, dates, rule, an emptied list).
 
     The stored assessments (client list, dashboard, round matching) judge categories by these
     lists; without this they would follow an admin's edit only at the nightly refresh. It is the
@@ -92,7 +97,10 @@ def schedule_refresh_after_category_change() -> None:
     """
     from eligibility import tasks  # eligibility reads the categories: imported when used
 
-    transaction.on_commit(lambda: tasks.nightly_refresh.delay(), robust=True)
+    codes = sorted(nocs) if nocs is not None else None
+    if codes == []:
+        return
+    transaction.on_commit(lambda: tasks.nightly_refresh.delay(nocs=codes), robust=True)
 
 
 def record_draw(draw: Draw, *, by=None) -> Draw:

@@ -394,12 +394,15 @@ def refresh_chunk(client_ids: Sequence[int], *, as_of: date, names: dict[str, st
 NIGHTLY_CHUNK = 2000  # clients per chunk task: ~1 s of work on one core
 
 
-def active_client_chunks(*, chunk_size: int = NIGHTLY_CHUNK,
-                         client_ids: Iterable[int] | None = None) -> list[list[int]]:
-    """The active clients' ids (or those of client_ids still active), in id order, in chunks."""
+def active_client_chunks(*, chunk_size: int = NIGHTLY_CHUNK, client_ids: Iterable[int] | None = None,
+                         nocs: Iterable[str] | None = None) -> list[list[int]]:
+    """The active clients' ids (or those of client_ids still active; or those who worked in one of
+    the occupations `nocs`, theirs or their spouse's), in id order, in chunks."""
     qs = Client.objects.active().order_by("id")
     if client_ids is not None:
         qs = qs.filter(id__in=list(client_ids))
+    if nocs is not None:
+        qs = qs.filter(id__in=Job.objects.filter(noc_id__in=list(nocs)).values("client_id"))
     ids = list(qs.values_list("id", flat=True))
     return [ids[start:start + chunk_size] for start in range(0, len(ids), chunk_size)]
 

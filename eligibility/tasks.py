@@ -19,6 +19,7 @@ SWEEP_ROUNDS = 6
 
 @shared_task(name="eligibility.tasks.nightly_refresh", soft_time_limit=10 * 60, time_limit=12 * 60)
 def nightly_refresh(as_of: str | None = None, client_ids: list[int] | None = None,
+                    nocs: list[str] | None = None,
                     sweep_after: float = SWEEP_AFTER_S,
                     chunk_size: int = services.NIGHTLY_CHUNK) -> dict:
     """Refresh every active client's stored assessment and raise alerts (scheduled by beat), fanned
@@ -26,15 +27,16 @@ def nightly_refresh(as_of: str | None = None, client_ids: list[int] | None = Non
     redoes the chunks a dead worker lost.
 
     as_of: ISO date to judge on (default: today in the project's time zone); client_ids: only these
-    clients (a category edit's refresh). Safe to run twice: a chunk recomputes the same rows and an
+    clients; nocs: only the clients who worked in one of these occupations (a category list's edit).
+    Safe to run twice: a chunk recomputes the same rows and an
     alert is unique per client, kind and key.
     """
     day = as_of or timezone.localdate().isoformat()
     started = timezone.now()
-    chunks = services.active_client_chunks(client_ids=client_ids, chunk_size=chunk_size)
+    chunks = services.active_client_chunks(client_ids=client_ids, nocs=nocs, chunk_size=chunk_size)
     for chunk in chunks:
         refresh_chunk.delay(chunk, day)
-    if client_ids is None and chunks:
+    if client_ids is None and nocs is None and chunks:
         nightly_sweep.apply_async((day, started.isoformat(), 1, sweep_after, chunk_size),
                                   countdown=sweep_after)
     return {"chunks": len(chunks), "clients": sum(len(c) for c in chunks)}

@@ -45,6 +45,18 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a test that activates French (a page rendered
+    for a French client, a French email) must not leave the next test's messages in French."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_files_removed_at_the_end():
     yield

@@ -39,6 +39,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
@@ -125,9 +126,9 @@ class _Refused(Exception):
 
 
 def megabytes(n_bytes: int) -> str:
-    """A limit as people read it: 10 MB, 0.5 MB."""
-    value = n_bytes / (1024 * 1024)
-    return f"{value:g} MB" if value >= 1 else f"{value:.1g} MB"
+    """A size as people read it in the page's language, like the sizes of the files listed:
+    "10.0 MB" / "10,0 Mo" (Django's filesizeformat)."""
+    return filesizeformat(n_bytes)
 
 
 def shown_name(raw: str) -> str:

@@ -75,20 +75,20 @@ def test_a_file_over_the_limit_is_refused_from_its_declared_size_without_being_r
         v.check_uploads([v.Incoming("big.pdf", LIMITS.max_file_bytes + 1, Unreadable())], limits=LIMITS,
                         stored_bytes=0)
     [problem] = caught.value.problems
-    assert problem.name == "big.pdf" and "larger than 2 MB" in problem.message
+    assert problem.name == "big.pdf" and "larger than 2.0\xa0MB" in problem.message
 
 
 def test_a_file_larger_than_it_declared_is_refused_from_what_was_read():
     data = samples.pdf() + b" " * LIMITS.max_file_bytes
     with pytest.raises(v.UploadRefused) as caught:
         v.check_uploads([v.Incoming("liar.pdf", 100, io.BytesIO(data))], limits=LIMITS, stored_bytes=0)
-    assert "larger than 2 MB" in caught.value.problems[0].message
+    assert "larger than 2.0\xa0MB" in caught.value.problems[0].message
 
 
 def test_the_clients_total_is_a_limit_naming_the_file_that_passes_it():
     data = samples.pdf()
     problem = refused("last.pdf", data, stored=LIMITS.max_client_bytes - len(data) + 1)
-    assert problem.name == "last.pdf" and "limit of 5 MB for all your documents" in problem.message
+    assert problem.name == "last.pdf" and "limit of 5.0\xa0MB for all your documents" in problem.message
     fits = LIMITS.max_client_bytes - len(data)
     v.check_uploads([incoming("fits.pdf", data)], limits=LIMITS, stored_bytes=fits)
 

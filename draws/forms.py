@@ -9,12 +9,23 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clients.formatting import total
 from draws import importer
 from draws.models import Category, Draw, local_today
 from eligibility.rules import CRS_MAX_TOTAL
 from eligibility.rules import categories_in_force as in_force
+
+
+def _crs_range_message() -> str:
+    return gettext("A CRS score is between 0 and %(maximum)s.") % {"maximum": total(CRS_MAX_TOTAL)}
+
+
+# In the page's language when shown, with the engine's maximum written the page's way (1,200 / 1 200).
+CRS_RANGE_MESSAGE = lazy(_crs_range_message, str)()
 
 PROGRAM_TYPES = [t for t in Draw.Type if t not in (Draw.Type.CATEGORY,)]
 MAX_UPLOAD_BYTES = importer.MAX_FEED_BYTES
@@ -104,8 +115,7 @@ class DrawAdminForm(forms.ModelForm):
     lowest_crs = GroupedIntegerField(
         label=_("Lowest CRS invited"), min_value=0, max_value=CRS_MAX_TOTAL,
         widget=forms.TextInput(NUMBER_ATTRS),
-        error_messages={"min_value": _("A CRS score is between 0 and 1,200."),
-                        "max_value": _("A CRS score is between 0 and 1,200."),
+        error_messages={"min_value": CRS_RANGE_MESSAGE, "max_value": CRS_RANGE_MESSAGE,
                         "invalid": _("Enter the CRS score of the lowest-ranked candidate invited.")},
     )
 

@@ -100,6 +100,7 @@ def build_summary(
             "eligible": program.get("eligible", False), "status": verdict.of(program),
             "points": program.get("points"), "reasons": program.get("reasons", []),
             "pass_mark": rules.FSW_PASS_MARK if key == "fsw" else None,
+            "grid_max": rules.FSW_GRID_MAX if key == "fsw" else None,
         })
     categories = []
     for category in result.get("categories", []):

@@ -108,6 +108,17 @@ def test_bad_input_gives_a_field_error_and_records_nothing(admin_client, changes
     assert not Draw.objects.exists()
 
 
+def test_the_crs_range_message_reads_the_engine_maximum_in_the_page_language():
+    """The maximum is the engine's (CRS_MAX_TOTAL), written the page's way when the error is shown."""
+    from eligibility.rules import CRS_MAX_TOTAL
+
+    for language, expected in (("en", "A CRS score is between 0 and 1,200."),
+                               ("fr", "Une note SCG se situe entre 0 et 1\u00a0200.")):
+        with translation.override(language):
+            form = DrawAdminForm(data=_data(lowest_crs=str(CRS_MAX_TOTAL + 1)))
+            assert form.errors["lowest_crs"] == [expected], language
+
+
 def test_a_category_out_of_force_on_the_date_is_refused_with_its_period(admin_client):
     old = category("healthcare", date(2023, 7, 1))
     response = admin_client.post(reverse("admin:draws_draw_add"), _data(category=f"cat-{old.pk}"))

@@ -19,7 +19,7 @@ Entry points (see each module's docstring for the rules and decisions):
 Facts of Express Entry, each defined once in the engine and read everywhere else:
 
     crs_maxima(rules, *, with_spouse) -> CrsMaxima, CRS_SECTIONS, CRS_MAX_TOTAL   (maxima.py)
-    FSW_PASS_MARK                                                               (programs.py)
+    FSW_PASS_MARK, FSW_GRID_MAX                                                 (programs.py)
     spouse_is_scored(facts), PARTNERED_STATUSES, PROGRAMS, FRENCH_TESTS          (facts.py)
     LANGUAGE_TEST_VALID_YEARS, ECA_VALID_YEARS, PROFILE_VALID_MONTHS and
     language_test_expires_on / eca_expires_on / profile_expires_on              (validity.py)
@@ -64,7 +64,7 @@ from .facts import (
     spouse_is_scored,
 )
 from .maxima import CRS_MAX_TOTAL, CRS_SECTIONS, CrsMaxima, crs_maxima
-from .programs import FSW_PASS_MARK
+from .programs import FSW_GRID_MAX, FSW_PASS_MARK
 from .reasons import Reason
 from .rounds import open_round_types, round_type_key
 from .spec import SpecError, as_of_from_json
@@ -108,6 +108,7 @@ __all__ = [
     "CRS_SECTIONS",
     "ECA_VALID_YEARS",
     "FRENCH_TESTS",
+    "FSW_GRID_MAX",
     "FSW_PASS_MARK",
     "LANGUAGE_TEST_VALID_YEARS",
     "LEVEL_NAMES",

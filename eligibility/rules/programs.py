@@ -67,6 +67,9 @@ FSW_EDUCATION_POINTS = {
     "doctoral": 25,
 }
 FSW_PASS_MARK = 67
+# The selection grid's most: language 28, education 25, experience 15, age 12, arranged employment 10,
+# adaptability 10.
+FSW_GRID_MAX = 100
 _ADAPTABILITY_STUDY_LEVELS = frozenset(
     {"two_year", "bachelors", "two_or_more", "masters", "doctoral"}
 )

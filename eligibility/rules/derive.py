@@ -55,7 +55,7 @@ from .facts import (
 from .reasons import Reason, about_spouse
 from .tables import FIRST_LANGUAGE_BY_CLB, SPOUSE_LANGUAGE_BY_CLB
 from .unchecked import unchecked
-from .validity import eca_expires_on, language_test_expires_on
+from .validity import ECA_VALID_YEARS, LANGUAGE_TEST_VALID_YEARS, eca_expires_on, language_test_expires_on
 from .work import fte_hours, is_skilled, whole_years, window
 
 CRS_WORK_WINDOW_YEARS = 10
@@ -241,7 +241,8 @@ def valid_tests(
             continue
         if as_of >= expires:
             warnings.append(_said(who, Reason("test.expired", test=TEST_NAMES.get(t.test, t.test),
-                                              day=taken.isoformat(), expired=expires.isoformat(), years="2")))
+                                              day=taken.isoformat(), expired=expires.isoformat(),
+                                              years=str(LANGUAGE_TEST_VALID_YEARS))))
             continue
         if t.test == "pte_core" and taken < PTE_CORE_ACCEPTED_FROM:
             since = PTE_CORE_ACCEPTED_FROM.isoformat()
@@ -303,7 +304,8 @@ def counted_credentials(
             continue
         if not c.canadian and c.level != "none":
             if c.eca_on is None:
-                warnings.append(_said(who, Reason("eca.missing", credential=LEVEL_NAMES[c.level], years="5")))
+                warnings.append(_said(who, Reason("eca.missing", credential=LEVEL_NAMES[c.level],
+                                                  years=str(ECA_VALID_YEARS))))
             elif c.eca_on > as_of:
                 warnings.append(_said(who, Reason("eca.after_as_of", credential=LEVEL_NAMES[c.level],
                                                   day=c.eca_on.isoformat(), until=as_of.isoformat())))
@@ -312,7 +314,7 @@ def counted_credentials(
                 expires = eca_expires_on(c.eca_on)
                 if as_of >= expires:
                     warnings.append(_said(who, Reason("eca.expired", credential=LEVEL_NAMES[c.level],
-                                                      day=expires.isoformat(), years="5")))
+                                                      day=expires.isoformat(), years=str(ECA_VALID_YEARS))))
                     continue
         out.append(c)
     return out, warnings

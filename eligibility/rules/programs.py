@@ -35,6 +35,7 @@ from .facts import ABILITIES, PARTNERED_STATUSES, Facts, Job, JobOffer
 from .reasons import Reason, joined
 from .status import CANNOT_JUDGE, ELIGIBLE, NOT_ELIGIBLE
 from .unchecked import unchecked
+from .validity import LANGUAGE_TEST_VALID_YEARS
 from .work import (
     HOURS_PER_YEAR,
     accrual_date,
@@ -206,7 +207,7 @@ def _language_check(
         if _meets_all(t, minimum):
             return True, Reason("language.met", what=what, results=_levels_text(t))
     if not tests:
-        return False, Reason("language.no_valid_result", years="2")
+        return False, Reason("language.no_valid_result", years=str(LANGUAGE_TEST_VALID_YEARS))
     shown = joined([_levels_text(t) for t in (d.first_language, d.second_language) if t is not None])
     return False, Reason("language.not_met", what=what, results=shown)
 

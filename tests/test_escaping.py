@@ -46,7 +46,8 @@ def _url(name: str, world: World) -> str:
 
 HTML_PAGES = sorted(name for name, row in MATRIX.items()
                     if row.expected("get")["owner"] == 200 and name not in {
-                        "ping", "audit:client_export", "eligibility:report_pdf", "eligibility:report_json"})
+                        "ping", "audit:client_export", "eligibility:report_pdf", "eligibility:report_json",
+                        "documents:download"})  # the client's file itself, as an attachment (below)
 
 
 @pytest.mark.parametrize("name", HTML_PAGES)
@@ -57,6 +58,15 @@ def test_every_page_shows_the_name_as_text(client, world, name):
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assert SCRIPT not in html
+
+
+def test_a_download_is_the_file_as_an_attachment_never_a_page(client, world):
+    _owner(client, world)
+    response = client.get(_url("documents:download", world))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not response["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize("name", ["clients:list", "clients:detail", "dashboard", "eligibility:report",

@@ -19,7 +19,8 @@ urlpatterns = [
     path("portal/", include("portal.urls")),  # the client portal: client sessions only (portal.access)
     path("", include("documents.staff_urls")),  # /clients/<pk>/documents/<id>/..., /settings/documents/
     path("clients/<int:pk>/portal/", include("portal.staff_urls")),  # invite, revoke (staff)
-    path("clients/", include("intake.staff_urls")),  # /clients/<pk>/changes/<id>/ (review), /clients/intake-link/
+    # /clients/<pk>/changes/<id>/ (review), /clients/intake-link/
+    path("clients/", include("intake.staff_urls")),
     # The EN/FR switcher in the navbar: Django's set_language, also kept on the user's membership.
     path("i18n/setlang/", clients_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

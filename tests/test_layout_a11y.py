@@ -139,6 +139,34 @@ def settle(page) -> None:
                   "setTimeout(r, 50))))")
 
 
+def _page_problems(page, base: str, url: str, *, status: int, language: str, widths, label: str, name: str,
+                   review) -> list[str]:
+    """Open `url` and check it at each width (nothing clipped or too wide) and with axe-core; the
+    problems found, each with its outlined screenshot. Asserts the status and the page's language."""
+    problems: list[str] = []
+    page.set_viewport_size({"width": widths[0], "height": HEIGHT})
+    response = page.goto(base + url, wait_until="load")
+    assert response.status == status, f"{label} {url}: {response.status}"
+    assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        settle(page)
+        found = overflows(page)
+        shot_label = f"{label}-{width}-{name}"
+        if found:
+            outline_failures(page)
+            shot = _shot(page, FAILURE_SHOTS, shot_label)
+            problems.append(f"{shot_label} {url}: clipped or too wide (see {shot})\n"
+                            f"{format_overflows(found)}")
+        if review:
+            _shot(page, Path(review), shot_label)
+    page.set_viewport_size({"width": widths[0], "height": HEIGHT})
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"{label} {url}: axe-core\n{format_violations(violations)}")
+    return problems
+
+
 def _shot(page, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
@@ -157,26 +185,8 @@ def test_every_page_fits_both_widths_and_passes_axe(browser, live_server, role, 
     failures: list[str] = []
     try:
         for name, url in pages:
-            page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
-            response = page.goto(live_server.url + url, wait_until="load")
-            assert response.status == 200, f"{role} {url}: {response.status}"
-            assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
-            for width in WIDTHS:
-                page.set_viewport_size({"width": width, "height": HEIGHT})
-                settle(page)
-                found = overflows(page)
-                label = f"{role}-{language}-{width}-{name}"
-                if found:
-                    outline_failures(page)
-                    shot = _shot(page, FAILURE_SHOTS, label)
-                    failures.append(
-                        f"{label} {url}: clipped or too wide (see {shot})\n{format_overflows(found)}")
-                if review:
-                    _shot(page, Path(review), label)
-            page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
-            violations = axe_violations(page)
-            if violations:
-                failures.append(f"{role}-{language} {url}: axe-core\n{format_violations(violations)}")
+            failures += _page_problems(page, live_server.url, url, status=200, language=language,
+                                       widths=WIDTHS, label=f"{role}-{language}", name=name, review=review)
     finally:
         context.close()
     assert not failures, f"{len(failures)} page(s) with problems:\n" + "\n".join(failures)
@@ -262,27 +272,9 @@ def test_portal_pages_fit_a_phone_and_pass_axe(browser, live_server, language):
         pages = portal_pages(world)  # after the sessions: a sign-in uses up earlier links
         assert any(role == "client" for role, *_ in pages)
         for role, name, url, status in pages:
-            page = contexts[role]
-            page.set_viewport_size({"width": PORTAL_WIDTHS[0], "height": HEIGHT})
-            response = page.goto(live_server.url + url, wait_until="load")
-            assert response.status == status, f"{role} {url}: {response.status}"
-            assert page.locator("html").get_attribute("lang") == language, f"{url} is not in {language}"
-            for width in PORTAL_WIDTHS:
-                page.set_viewport_size({"width": width, "height": HEIGHT})
-                settle(page)
-                found = overflows(page)
-                label = f"portal-{role}-{language}-{width}-{name}"
-                if found:
-                    outline_failures(page)
-                    shot = _shot(page, FAILURE_SHOTS, label)
-                    failures.append(
-                        f"{label} {url}: clipped or too wide (see {shot})\n{format_overflows(found)}")
-                if review:
-                    _shot(page, Path(review), label)
-            page.set_viewport_size({"width": PORTAL_WIDTHS[0], "height": HEIGHT})
-            violations = axe_violations(page)
-            if violations:
-                failures.append(f"portal {role}-{language} {url}: axe-core\n{format_violations(violations)}")
+            failures += _page_problems(contexts[role], live_server.url, url, status=status, language=language,
+                                       widths=PORTAL_WIDTHS, label=f"portal-{role}-{language}", name=name,
+                                       review=review)
     finally:
         for page in contexts.values():
             page.context.close()

@@ -26,6 +26,7 @@ from clients.selectors import SEARCH_MAX_WORDS
 from demo.firms import DemoFirm, build_clients, create_demo_firm
 
 PAGE_REQUESTS = 30
+REFRESH_TIMEOUT_S = 3600.0  # a fanned-out refresh of 100,000 clients takes minutes; 1,000,000 may need more
 OFFSETS = (45, 30, 14, 7, 3, 1, 0)
 
 
@@ -226,7 +227,7 @@ def portal_pages_for(seeded: Seeded) -> tuple[HttpClient, dict[str, str]]:
     return http, {"portal_checklist": "/portal/"}
 
 
-def fanned_out_refresh(workers: int, *, as_of: str | None = None, timeout: float = 3600.0) -> dict:
+def fanned_out_refresh(workers: int, *, as_of: str | None = None, timeout: float = REFRESH_TIMEOUT_S) -> dict:
     """The nightly refresh as production runs it: eligibility.tasks.nightly_refresh dispatches one
     chunk task per NIGHTLY_CHUNK active clients to `workers` real Celery worker processes (solo
     pool, one core each) on a throwaway queue; timed from the dispatch until every active client's

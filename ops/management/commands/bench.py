@@ -23,7 +23,7 @@ TARGETS = {
     "matching_s": 5.0,
     "reminder_scan_s": 1.0,
     "page_median_vs_floor": 5.0,
-    "page_median_vs_small": 1.5,
+    "page_median_vs_small": 1.3,
 }
 
 

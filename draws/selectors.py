@@ -8,15 +8,18 @@ the filter. Only the CSV download streams every round of the filter.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from django.db import connection
-from django.db.models import F, QuerySet, Window
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from clients.counts import cache_delete, cache_get, cache_set
+from clients.counts import CACHE_DOWN, cache_delete, cache_get, cache_set
 from draws.models import Category, Draw
 from draws.palette import TYPE_COLOURS, series_colour
 
@@ -62,6 +65,48 @@ def latest_round_of_each_kind() -> list[Draw]:
     return latest_by_kind(list(rows))
 
 
+# The history page's rendered fragments are kept in the cache (config.fragments) under the rounds'
+# version: any round added, changed (every writer sets updated_at: save(), the import's
+# bulk_update) or deleted changes the count, the newest id or the newest change; a category saved
+# or deleted (its names label rounds) draws a new random token in the cache (draws.apps). A token
+# the cache lost is drawn again, so it never matches a fragment kept under an earlier one.
+def _categories_token_key() -> str:
+    return f"categories:token:{connection.settings_dict['NAME']}"
+
+
+def rounds_version() -> str | None:
+    """The version of everything the history page shows of the rounds (one query on an index-only
+    aggregate of a few hundred rows); None when the cache does not answer."""
+    key = _categories_token_key()
+    try:
+        token = cache.get(key)
+        if token is None:
+            cache.add(key, uuid.uuid4().hex, None)
+            token = cache.get(key)
+    except CACHE_DOWN:
+        return None
+    if token is None:
+        return None
+    rounds = Draw.objects.aggregate(count=Count("id"), last_id=Max("id"), changed_at=Max("updated_at"))
+    changed = rounds["changed_at"].isoformat() if rounds["changed_at"] else ""
+    return f"{rounds['count']}:{rounds['last_id']}:{changed}:{token}"
+
+
+def new_categories_token() -> None:
+    """A category was saved or deleted: pages that name categories are rendered again, now and
+    once the transaction commits (a page rendered meanwhile from the names before the commit)."""
+    key = _categories_token_key()
+
+    def draw() -> None:
+        try:
+            cache.set(key, uuid.uuid4().hex, None)
+        except CACHE_DOWN:
+            pass  # while the cache is down nothing is read from it (rounds_version() is None)
+
+    draw()
+    transaction.on_commit(draw)
+
+
 def years_with_rounds() -> list[int]:
     """The years that have a round, newest first (one query)."""
     return [d.year for d in Draw.objects.dates("drawn_on", "year", order="DESC")]
@@ -70,6 +115,23 @@ def years_with_rounds() -> list[int]:
 def chart_rounds(rounds: QuerySet[Draw]) -> list[Draw]:
     """The newest CHART_MAX_ROUNDS of `rounds`: what the page's charts draw (one query)."""
     return list(rounds.defer("distribution")[:CHART_MAX_ROUNDS])
+
+
+def table_page(rounds: QuerySet[Draw], charted: Sequence[Draw], number: str | None) -> Page:
+    """Page `number` of the history table (Paginator.get_page's reading of it), cut from the charted
+    rounds (the filter's newest CHART_MAX_ROUNDS, already read) when it lies among them: a query
+    only for pages further back. The count is the paginator's (one query)."""
+    paginator = Paginator(rounds, PAGE_SIZE)
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    bottom = (number - 1) * PAGE_SIZE
+    if bottom + PAGE_SIZE <= len(charted) or len(charted) < CHART_MAX_ROUNDS:
+        return Page(list(charted[bottom:bottom + PAGE_SIZE]), number, paginator)
+    return paginator.page(number)
 
 
 def draws_oldest_first() -> QuerySet[Draw]:
@@ -261,3 +323,4 @@ def forget_category_names(**kwargs) -> None:
     """post_save / post_delete of a Category: the next page reads the names again (no query here,
     nothing deferred: an admin save or an import stays as it was)."""
     cache_delete(_category_names_key())
+    new_categories_token()

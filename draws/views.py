@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from audit.services import spreadsheet_safe
+from clients.counts import cache_get, cache_set
+from config.fragments import FRAGMENT_SECONDS, fragment_key
 from draws import selectors
 from draws.forms import HistoryFilterForm
 
@@ -22,12 +26,27 @@ def history(request):
     """Filterable table of rounds, CRS and invitations charts, latest round of each type, CSV.
 
     A bounded read whatever the history holds (draws.selectors): a page of the table, the
-    newest CHART_MAX_ROUNDS rounds for the charts, the same number of queries.
+    newest CHART_MAX_ROUNDS rounds for the charts, the same number of queries. The same for every
+    firm: the filter's choices and what is above and below the freshness banner are kept rendered
+    in the cache under the rounds' version (selectors.rounds_version), the request's filter and
+    page and the language; a request that finds them reads only the version. The banner, the
+    navbar and its CSRF token are rendered for each request; a filter not understood (400) and the
+    CSV are never cached.
     """
-    latest = selectors.latest_round_of_each_kind()
-    types, category_names = selectors.kinds(latest)
-    form = HistoryFilterForm(request.GET or None, types=types, category_names=category_names,
-                             years=selectors.years_with_rounds())
+    version = selectors.rounds_version()
+    page_asked = request.GET.get("page", "")
+    asked = (version, request.GET.get("kind", ""), request.GET.get("year", ""), page_asked, bool(request.GET))
+    cacheable = version is not None and (page_asked == "" or CACHEABLE_PAGE.fullmatch(page_asked))
+    cached = cache_get(fragment_key("draws-history", asked)) if cacheable else None
+    context: dict = {}
+    if cached is None:
+        context["latest"] = selectors.latest_round_of_each_kind()
+        choices = (*selectors.kinds(context["latest"]), selectors.years_with_rounds())
+    else:
+        choices = cached["choices"]
+    types, category_names, years = choices
+    form = HistoryFilterForm(request.GET or None, types=types, category_names=category_names, years=years)
+    context["form"] = form
     kind, year, status = "", None, 200
     if form.is_bound:
         if form.is_valid():
@@ -37,19 +56,28 @@ def history(request):
     rounds = selectors.rounds_for(kind=kind, year=year)
     if request.GET.get("format") == "csv" and status == 200:
         return _csv(rounds, kind=kind, year=year)
-    page = Paginator(rounds, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    charted = selectors.chart_rounds(rounds)
-    context = {
-        "form": form,
-        "page": page,
-        "count": page.paginator.count,
-        "charted": len(charted),
-        "query": urlencode({k: v for k, v in {"kind": kind, "year": year or ""}.items() if v}),
-        "latest": latest,
-        "crs_chart": selectors.crs_chart(charted),
-        "invitations_chart": selectors.invitations_chart(charted),
-    }
-    return render(request, "draws/history.html", context, status=status)
+    if cached is None:
+        charted = selectors.chart_rounds(rounds)
+        page = selectors.table_page(rounds, charted, page_asked or None)
+        context.update({
+            "page": page,
+            "count": page.paginator.count,
+            "charted": len(charted),
+            "query": urlencode({k: v for k, v in {"kind": kind, "year": year or ""}.items() if v}),
+            "crs_chart": selectors.crs_chart(charted),
+            "invitations_chart": selectors.invitations_chart(charted),
+        })
+        cached = {"choices": choices,
+                  "head": render_to_string("draws/_history_head.html", context, request),
+                  "body": render_to_string("draws/_history_body.html", context, request)}
+        if cacheable and status == 200:
+            cache_set(fragment_key("draws-history", asked), cached, FRAGMENT_SECONDS)
+    fragments = {"head": mark_safe(cached["head"]), "body": mark_safe(cached["body"])}  # noqa: S308 - rendered here
+    return render(request, "draws/history.html", {**context, "fragments": fragments}, status=status)
+
+
+# Page numbers of the table worth keeping rendered (anything else is rendered, not kept).
+CACHEABLE_PAGE = re.compile(r"[1-9][0-9]{0,3}")
 
 
 class _Echo:

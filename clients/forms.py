@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from clients.models import Client, Education, Job, LanguageTest, Spouse
 from clients.selectors import consultants_for, noc_titles
@@ -105,6 +106,125 @@ class NocCodeField(forms.CharField):
         return code
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166 country as (code, name), by name in the active language (django-countries)."""
+    return [(code, str(name)) for code, name in countries]
+
+
+def split_country_codes(value) -> list[str]:
+    """'IN, ph' or ['IN', 'PH'] -> ['IN', 'PH']: the codes of a stored list or of a form's data."""
+    parts = value if isinstance(value, list | tuple) else [value]
+    codes: list[str] = []
+    for part in parts:
+        for code in re.split(r"[\s,;/]+", str(part or "")):
+            if code and code.upper() not in codes:
+                codes.append(code.upper())
+    return codes
+
+
+class CountryListWidget(forms.SelectMultiple):
+    """Countries as a list of checkboxes in a scrolling box, the chosen ones first.
+
+    A fieldset with its legend names the group; each box has its own label (the country's
+    name). clients/profile_form.js adds a filter box and arrow-key moves within the list. Reads
+    a browser's checkboxes (several values) and a stored value posted as one ("IN, PH": the
+    fact changes' forms, intake.changes.form_data).
+    """
+
+    template_name = "clients/widgets/country_list.html"
+    option_template_name = "django/forms/widgets/input_option.html"
+    input_type = "checkbox"
+    add_id_index = True
+    option_inherits_attrs = True  # each box's id (its label's "for"); the template writes no other attribute
+    use_fieldset = True
+    checked_attribute = {"checked": True}
+
+    def format_value(self, value) -> list[str]:
+        return split_country_codes(value)
+
+    def value_from_datadict(self, data, files, name) -> list[str]:
+        getter = getattr(data, "getlist", None)
+        return split_country_codes(getter(name) if getter else data.get(name))
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        return sorted(groups, key=lambda group: not group[1][0]["selected"])  # stable: by name after
+
+    def id_for_label(self, id_, index="0") -> str:
+        return super().id_for_label(id_, index)
+
+
+class CountryListField(forms.MultipleChoiceField):
+    """Countries picked by name, stored as the model stores them: ISO codes joined by ", ".
+
+    `max_length` is the model field's: the list is refused, with a message, before it would
+    not fit. Unchanged means the same countries, in any order (the stored order is kept).
+    """
+
+    widget = CountryListWidget
+
+    def __init__(self, *, max_length: int, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=country_choices, **kwargs)
+        self.max_countries = (max_length + 2) // 4  # "IN, PH": four characters a country
+
+    def to_python(self, value) -> list[str]:
+        return split_country_codes(value) if value not in self.empty_values else []
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        known = {code for code, _name in country_choices()}
+        if unknown := [code for code in value if code not in known]:
+            raise ValidationError(
+                _("%(field)s: %(value)s is not a country of the list; choose the countries by name."),
+                params={"field": self.label, "value": ", ".join(unknown)}, code="invalid_choice",
+            )
+        if len(value) > self.max_countries:
+            raise ValidationError(
+                _("%(field)s: choose at most %(max)s countries."),
+                params={"field": self.label, "max": self.max_countries}, code="too_many",
+            )
+
+    def has_changed(self, initial, data) -> bool:
+        return set(split_country_codes(initial)) != set(split_country_codes(data))
+
+
+def country_list_value(codes: list[str], stored: str) -> str:
+    """The chosen `codes` as stored: the countries already `stored` keep their place, new ones follow;
+    the same countries leave the stored text as it is ("PH,IN" is no change to record)."""
+    if set(codes) == set(split_country_codes(stored)):
+        return stored
+    kept = [code for code in split_country_codes(stored) if code in codes]
+    return ", ".join(kept + [code for code in codes if code not in kept])
+
+
+def country_list_field(name: str, **kwargs) -> CountryListField:
+    """The form field of a Client country list (citizenship_countries, residence_countries)."""
+    return CountryListField(max_length=Client._meta.get_field(name).max_length, **kwargs)
+
+
+class CountryField(forms.ChoiceField):
+    """One country picked by name (a job's country), cleaned to its ISO code."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        super().__init__(choices=lambda: [("", "—"), *country_choices()], **kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value).strip()
+        return value.upper() if len(value) == 2 else value  # "ph" from an older form is PH
+
+    def validate(self, value) -> None:
+        if value in self.empty_values:
+            return super().validate(value)
+        if not countries.name(value):
+            raise ValidationError(
+                _("%(field)s: %(value)s is not a country of the list; choose the country by name."),
+                params={"field": self.label, "value": value}, code="invalid_choice",
+            )
+
+
 class ConsultantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
@@ -115,6 +235,11 @@ class ClientForm(forms.ModelForm):
 
     certificate_noc = NocCodeField(required=False, label=_("Certificate NOC"))
     job_offer_noc = NocCodeField(required=False, label=_("Job offer NOC"))
+    citizenship_countries = country_list_field("citizenship_countries", label=_("Citizenship countries"))
+    residence_countries = country_list_field(
+        "residence_countries", label=_("Residence countries"),
+        help_text=_("Every country lived in for 6 months or more since age 18."),
+    )
 
     class Meta:
         model = Client
@@ -167,6 +292,13 @@ class ClientForm(forms.ModelForm):
             if value > timezone.now():
                 raise ValidationError(_("The profile submission cannot be in the future."), code="future")
         return value
+
+    def clean_citizenship_countries(self) -> str:
+        chosen = self.cleaned_data["citizenship_countries"]
+        return country_list_value(chosen, self.instance.citizenship_countries)
+
+    def clean_residence_countries(self) -> str:
+        return country_list_value(self.cleaned_data["residence_countries"], self.instance.residence_countries)
 
     def clean_certificate_province(self) -> str:
         return self.cleaned_data.get("certificate_province", "").strip().upper()
@@ -285,9 +417,7 @@ class LanguageTestForm(FactForm):
 
 class JobForm(FactForm):
     noc = NocCodeField()
-    # Wider than the model's 2 characters so "Canada" gets the ISO-code message, not a length one.
-    country = forms.CharField(label=_("Country"), max_length=60, initial="CA",
-                              widget=forms.TextInput(attrs={"size": 3, "maxlength": 2}))
+    country = CountryField(initial="CA")
 
     class Meta:
         model = Job
@@ -310,12 +440,6 @@ class JobForm(FactForm):
         if self.instance.pk:
             self.initial["noc"] = self.instance.noc_id
         self.fields["hours_per_week"].widget.attrs.update({"min": 1, "max": 168, "step": "0.5"})
-
-    def clean_country(self) -> str:
-        country = self.cleaned_data.get("country", "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", country):
-            raise ValidationError(_("Enter the two-letter ISO country code, e.g. CA or PH."), code="country")
-        return country
 
     def clean_start_on(self):
         value = self.cleaned_data.get("start_on")
@@ -343,6 +467,11 @@ class FactFormSet(BaseInlineFormSet):
     """Inline rows of one kind of fact, of the client or (of_spouse) of the spouse."""
 
     of_spouse = False
+    # Another wording of the rows (intake.forms: the client's questionnaire), set before the rows
+    # are built: labels by field name, and the remove box's name per row for screen readers
+    # ("Remove this job (job %(number)s)"; "__number__" in the empty row, numbered by profile_form.js).
+    labels: Mapping[str, str] = {}
+    remove_row_label: str | None = None
 
     def __init__(self, *args, titles: Mapping[str, str] | None = None, **kwargs):
         kwargs.setdefault("queryset", self.model.objects.filter(of_spouse=self.of_spouse))
@@ -352,6 +481,11 @@ class FactFormSet(BaseInlineFormSet):
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         form.fields["DELETE"].label = _("Remove")
+        for name, label in self.labels.items():
+            form.fields[name].label = label
+        if self.remove_row_label:
+            number = "__number__" if index is None else index + 1
+            form.fields["DELETE"].widget.attrs["aria-label"] = self.remove_row_label % {"number": number}
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "titles": self.titles}

@@ -21,6 +21,36 @@ from intake.models import RETURN_NOTE_MAX_LENGTH
 # What only the firm records; never a questionnaire field (a posted value is ignored).
 STAFF_ONLY_FIELDS = ("consultant", "status", "ee_profile_number", "ee_submitted_at", "notes")
 
+# The client's wording where the staff form's is the firm's shorthand ("FT student", "Remove").
+CLIENT_LABELS = {
+    "citizenship_countries": (_("Countries of citizenship"), _("Every country you are a citizen of.")),
+    "residence_countries": (
+        _("Countries you have lived in"),
+        _("Every country where you lived for 6 months or more since age 18, Canada included."),
+    ),
+}
+_EDUCATION_LABELS = {
+    "is_canadian": _("Obtained in Canada"),
+    "completed_on": _("Date obtained"),
+    "eca_reference": _("ECA reference number (credential assessment)"),
+    "eca_on": _("ECA date (credential assessment)"),
+    "DELETE": _("Remove this credential"),
+}
+_JOB_LABELS = {
+    "hours_per_week": _("Hours per week"),
+    "was_full_time_student": _("Full-time student during this job"),
+    "DELETE": _("Remove this job"),
+}
+# By formset prefix (clients.forms.ClientProfileForms.FORMSETS): labels, and each remove box's name.
+ROW_WORDING = {
+    "educations": (_EDUCATION_LABELS, _("Remove this credential (credential %(number)s)")),
+    "languagetests": ({"DELETE": _("Remove this test")}, _("Remove this test (test %(number)s)")),
+    "jobs": (_JOB_LABELS, _("Remove this job (job %(number)s)")),
+    "spouse_educations": (_EDUCATION_LABELS, _("Remove this credential (credential %(number)s)")),
+    "spouse_languagetests": ({"DELETE": _("Remove this test")}, _("Remove this test (test %(number)s)")),
+    "spouse_jobs": (_JOB_LABELS, _("Remove this job (job %(number)s)")),
+}
+
 
 class LoadedRowField(forms.Field):
     """A formset row's id, found among the client's rows the formset already read.
@@ -95,6 +125,11 @@ class QuestionnaireForms(ClientProfileForms):
             fields.pop("email", None)
         for name in ("certificate_noc", "job_offer_noc"):
             _code_only(self.client_form, name, self.titles)
+        for name, (label, help_text) in CLIENT_LABELS.items():
+            fields[name].label, fields[name].help_text = label, help_text
+        for prefix, formset in self.formsets.items():
+            # Before the rows are built (formset.forms, read below): the rows take the client's words.
+            formset.labels, formset.remove_row_label = ROW_WORDING[prefix]
         for formset in self.formsets.values():
             rows = {str(obj.pk): obj for obj in formset.get_queryset()}
             for form in formset.forms:
@@ -115,7 +150,10 @@ class ReturnForm(forms.Form):
         label=_("Note to the client"),
         max_length=RETURN_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Say what to correct; the client reads it on the portal and by email."),
+        help_text=_(
+            "Needed to return the changes: say what to correct. The client reads it on the portal and "
+            "by email. Accepting sends no note."
+        ),
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 

@@ -67,7 +67,6 @@ def _review_page(
             "comparison": comparison,
             "errors": errors,
             "may_review": may_review,
-            "accept_form": AcceptForm(initial={"revision": change.revision}),
             "return_form": return_form or ReturnForm(initial={"revision": change.revision}),
         },
         status=status,

@@ -99,7 +99,10 @@ def test_consultant_creates_the_spec_example_and_sees_its_assessment(page):
     page.fill("[name=date_of_birth]", "1995-04-02")
     page.select_option("[name=marital_status]", "married")
     assert page.locator("#spouse-section").is_visible()
-    page.fill("[name=citizenship_countries]", "PH")
+    # Countries by name: the list's filter box (profile_form.js) leaves one box to tick.
+    page.fill("#id_citizenship_countries-filter", "philip")
+    assert page.locator("#id_citizenship_countries .form-check:visible").count() == 1
+    page.locator("#id_citizenship_countries").get_by_label("Philippines").check()
     page.fill("[name=ee_profile_number]", "E001234567")
     page.select_option("[name=status]", "in_pool")
     page.fill("[name=family_size]", "2")

@@ -136,7 +136,8 @@ def test_unknown_noc_code_is_named(logged_in, consultant):
         ("educations", "completed_on", "1899-12-31", "Enter a date between 1900 and 2100."),
         ("jobs", "hours_per_week", "169", "Ensure this value is less than or equal to 168."),
         ("jobs", "hours_per_week", "0", "Ensure this value is greater than or equal to 1."),
-        ("jobs", "country", "Canada", "Enter the two-letter ISO country code, e.g. CA or PH."),
+        ("jobs", "country", "Canada",
+         "Country: Canada is not a country of the list; choose the country by name."),
         ("jobs", "start_on", "not a date", "Enter a valid date."),
         ("jobs", "noc", "nurse", "Enter a NOC 2021 code of five digits (e.g. 31301) or pick an occupation "
                                   "from the list."),

@@ -14,4 +14,7 @@ class DocumentsConfig(AppConfig):
         from documents import history, signals  # noqa: F401 - audit registration, file deletion
         from documents.panels import client_panel_context
 
-        register_client_panel("documents/_client_panel.html", context=client_panel_context, order=25)
+        # Documents to review near the top, after the facts the client sent (intake, 10), above the
+        # eligibility summary (100).
+        register_client_panel("documents/_client_panel.html", context=client_panel_context, order=20,
+                              slot="summary")

@@ -14,4 +14,6 @@ class IntakeConfig(AppConfig):
         from intake import history  # noqa: F401 - registers FactChange with the audit history
         from intake.panels import changes_panel
 
-        register_client_panel("intake/_client_changes.html", context=changes_panel, order=30)
+        # What the consultant must act on comes first on the client page: above the eligibility
+        # summary (slot "summary", order 100), the facts the client sent, then their documents (20).
+        register_client_panel("intake/_client_changes.html", context=changes_panel, order=10, slot="summary")

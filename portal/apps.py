@@ -14,4 +14,5 @@ class PortalConfig(AppConfig):
         from portal import access, history, signals  # noqa: F401 - receivers and the audit registration
         from portal.panels import client_panel_context
 
-        register_client_panel("portal/_client_panel.html", context=client_panel_context, order=15)
+        # The portal's settings after the invitation (10) and the reports (20): nothing here waits.
+        register_client_panel("portal/_client_panel.html", context=client_panel_context, order=30)

@@ -29,12 +29,13 @@ _SKIPPED_DIRS = {".venv", "node_modules", "staticfiles", ".git", "screenshots", 
 
 
 def _code_fingerprint(root: Path) -> str:
-    """Size and modification time of every template, module and compiled catalogue of the project."""
+    """Size and modification time of every template, module, compiled catalogue and reference data
+    file (NOC titles, categories) of the project."""
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
         for name in sorted(files):
-            if name.endswith((".html", ".py", ".mo")):
+            if name.endswith((".html", ".py", ".mo", ".csv", ".json")):
                 stat = os.stat(os.path.join(folder, name))
                 digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:12]

@@ -74,9 +74,9 @@ def _categories_token_key() -> str:
     return f"categories:token:{connection.settings_dict['NAME']}"
 
 
-def rounds_version() -> str | None:
-    """The version of everything the history page shows of the rounds (one query on an index-only
-    aggregate of a few hundred rows); None when the cache does not answer."""
+def categories_token() -> str | None:
+    """A token that changes whenever a category is saved or deleted (what labels rounds and
+    verdicts); None when the cache does not answer."""
     key = _categories_token_key()
     try:
         token = cache.get(key)
@@ -85,6 +85,13 @@ def rounds_version() -> str | None:
             token = cache.get(key)
     except CACHE_DOWN:
         return None
+    return token
+
+
+def rounds_version() -> str | None:
+    """The version of everything the history page shows of the rounds (one query on an index-only
+    aggregate of a few hundred rows); None when the cache does not answer."""
+    token = categories_token()
     if token is None:
         return None
     rounds = Draw.objects.aggregate(count=Count("id"), last_id=Max("id"), changed_at=Max("updated_at"))

@@ -55,6 +55,25 @@ def report_context(report: Report) -> dict[str, Any]:
     }
 
 
+def report_sheet_parts(report: Report) -> tuple | None:
+    """What the rendered report sheet shows besides the report's own (immutable) snapshot: the
+    names read live through report_context's one query, and the categories' names (the cache
+    token redrawn when a category is saved or deleted). Language and time zone: config.fragments.
+    None when the cache does not answer (the sheet is then rendered, not kept)."""
+    from draws.selectors import categories_token  # noqa: PLC0415 - apps.ready imports this module
+
+    token = categories_token()
+    if token is None:
+        return None
+    consultant, by = report.client.consultant, report.generated_by
+    membership = getattr(consultant, "membership", None)
+    return (
+        report.pk, report.client.full_name, report.firm.name,
+        consultant.get_full_name(), consultant.get_username(), membership.rcic_number if membership else "",
+        by.get_full_name() if by else None, by.get_username() if by else None, token,
+    )
+
+
 def report_json_document(report: Report, *, url: str = "") -> dict[str, Any]:
     """The JSON for integrations: the snapshot's metadata, input facts and results."""
     return {

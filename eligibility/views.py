@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,9 +14,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from clients.permissions import EDIT_CLIENTS, GENERATE_REPORTS, require
 from clients.selectors import clients_for
+from config.fragments import cached_fragments
 from eligibility import reports, selectors, services
 from eligibility.pdf import report_filename, report_pdf_bytes
-from eligibility.presenters import client_reports_panel, report_context, report_json_document
+from eligibility.presenters import (
+    client_reports_panel,
+    report_context,
+    report_json_document,
+    report_sheet_parts,
+)
 
 
 @login_required
@@ -50,10 +57,20 @@ def _report(request: HttpRequest, pk: int):
 @login_required
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored report as a page. The sheet is kept rendered in the cache (config.fragments): a
+    report never changes once generated, so its key names the report and every live value the
+    sheet prints beside it (presenters.report_sheet_parts); the toolbar is rendered per request."""
     report = _report(request, pk)
     others = selectors.client_reports(request.user, report.client).exclude(pk=report.pk)[:10]
-    return render(request, "eligibility/report_detail.html",
-                  {**report_context(report), "other_reports": others})
+    context = {**report_context(report), "other_reports": others}
+
+    def render_sheet() -> dict[str, str]:
+        return {"sheet": render_to_string("eligibility/_report_sheet.html", context, request)}
+
+    parts = report_sheet_parts(report)
+    sheet = (cached_fragments("report-sheet", parts, render_sheet) if parts is not None
+             else render_sheet())["sheet"]
+    return render(request, "eligibility/report_detail.html", {**context, "sheet": sheet})
 
 
 @login_required

@@ -264,3 +264,54 @@ def test_unknown_ids_are_not_found(client, consultant, report):
     assert client.get(reverse("eligibility:report", args=[999999])).status_code == 404
     assert client.get(reverse("eligibility:compare", args=[report.pk, 999999])).status_code == 404
     assert client.get(reverse("eligibility:dismiss_alert", args=[1])).status_code == 405
+
+
+# The sheet is kept rendered in the cache (config.fragments, eligibility.presenters.report_sheet_parts).
+
+def test_a_second_visit_reads_the_sheet_from_the_cache(client, consultant, report, monkeypatch):
+    from eligibility import views
+
+    login(client, consultant)
+    url = reverse("eligibility:report", args=[report.pk])
+    first = client.get(url).content.decode()
+    rendered = []
+    keep = views.render_to_string
+    monkeypatch.setattr(views, "render_to_string", lambda *a, **k: rendered.append(a[0]) or keep(*a, **k))
+    second = client.get(url).content.decode()
+    assert rendered == []
+    assert 'class="report-sheet"' in second and "Priya Sharma" in second
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert first.split(token)[0] == second.split(token)[0]
+
+
+def test_the_names_on_the_sheet_are_read_at_each_visit(client, consultant, client_row, report):
+    login(client, consultant)
+    url = reverse("eligibility:report", args=[report.pk])
+    assert "Maple Route Immigration" in client.get(url).content.decode()
+    client_row.first_name, client_row.last_name = "Noor", "Haddad"
+    client_row.save()
+    consultant.first_name = "Priyanka"
+    consultant.save()
+    consultant.membership.rcic_number = "R765432"
+    consultant.membership.save()
+    consultant.membership.firm.name = "Route Érable"
+    consultant.membership.firm.save()
+    sheet = client.get(url).content.decode().split('class="report-sheet"')[1]
+    assert "<h1>Noor Haddad</h1>" in sheet and "Route Érable" in sheet
+    assert "Priyanka Sharma" in sheet and "R765432" in sheet
+
+
+def test_each_language_has_its_own_sheet_and_a_category_renamed_shows(client, consultant, report):
+    from draws.models import Category
+
+    login(client, consultant)
+    url = reverse("eligibility:report", args=[report.pk])
+    assert "Healthcare and social services occupations" in client.get(url).content.decode()
+    client.cookies["django_language"] = "fr"
+    french = client.get(url).content.decode()
+    assert "Rapport" in french and "Healthcare and social services occupations" not in french
+    healthcare = Category.objects.filter(slug="healthcare_social").order_by("-effective_from")
+    for c in healthcare:
+        c.name_fr = "Santé et services sociaux (nom corrigé)"
+        c.save()  # the admin's save
+    assert "Santé et services sociaux (nom corrigé)" in client.get(url).content.decode()

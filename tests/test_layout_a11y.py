@@ -1,7 +1,7 @@
 """What a consultant sees: nothing clipped, readable by everyone, on every page of the role matrix.
 
 Every page a role may open (tests/test_role_matrix.py MATRIX, the one list of pages: a view added
-with its row there is visited here too; Django's own admin is left out, see pages_for) is loaded
+with its row there is visited here too; Django's admin has its own pass, see admin_pages) is loaded
 in Chromium as that role, in English and in French. At 1366 and 1024 px wide (a laptop, a small
 tablet in landscape) no element may be wider than the box that shows it: no table scrolling
 sideways, no text cut off by an ellipsis, an input or a select, no page wider than the window
@@ -30,6 +30,8 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client as DjangoClient
 from django.urls import reverse
 from django.utils import timezone
@@ -100,9 +102,8 @@ def with_long_values(world: World) -> World:
 def pages_for(world: World, role: str) -> list[tuple[str, str]]:
     """(name, url) of every HTML page the role opens with a 200, from the role matrix's rows.
 
-    Django's own admin (the matrix's ADMIN_MATRIX, staff only) is not the project's layout: its
-    templates and stylesheet are Django's, and so are what axe finds there (breadcrumb links told
-    apart by colour alone, the split date and time inputs of a datetime field labelled once)."""
+    Django's admin (the matrix's ADMIN_MATRIX, staff only) is checked by its own test below
+    (test_admin_pages_fit_both_widths_and_pass_axe), as a superuser who opens every page of it."""
     if role == "anonymous":
         return [("login", reverse("login"))]
     django_client = DjangoClient()
@@ -140,9 +141,10 @@ def settle(page) -> None:
 
 
 def _page_problems(page, base: str, url: str, *, status: int, language: str, widths, label: str, name: str,
-                   review) -> list[str]:
+                   review, scrolling_box: str | None = None) -> list[str]:
     """Open `url` and check it at each width (nothing clipped or too wide) and with axe-core; the
-    problems found, each with its outlined screenshot. Asserts the status and the page's language."""
+    problems found, each with its outlined screenshot. Asserts the status and the page's language.
+    `scrolling_box`: a selector of boxes made to scroll sideways, whose scrolling is no problem."""
     problems: list[str] = []
     page.set_viewport_size({"width": widths[0], "height": HEIGHT})
     response = page.goto(base + url, wait_until="load")
@@ -151,7 +153,7 @@ def _page_problems(page, base: str, url: str, *, status: int, language: str, wid
     for width in widths:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         settle(page)
-        found = overflows(page)
+        found = overflows(page, scrolling_box=scrolling_box)
         shot_label = f"{label}-{width}-{name}"
         if found:
             outline_failures(page)
@@ -278,4 +280,59 @@ def test_portal_pages_fit_a_phone_and_pass_axe(browser, live_server, language):
     finally:
         for page in contexts.values():
             page.context.close()
+    assert not failures, f"{len(failures)} page(s) with problems:\n" + "\n".join(failures)
+
+
+# Django's admin as staff use it (tests/test_admin_access.py says who reaches what): the index, the
+# changelist and one change form of each ModelAdmin of the project's apps and of the users
+# (consultants), and the pages staff use to enter rounds: "Record a round" (the draw's add form)
+# and the two IRCC imports. A superuser sees them all; the draws staff see a subset of the same
+# templates. Two boxes of the admin are grids made to scroll sideways, like a spreadsheet: the
+# changelist's table (Django's own #changelist-form .results, overflow-x: auto) and a tabular
+# inline's table (a client's jobs: static/admin_a11y/admin.css gives its fieldset the same
+# scrolling). A table wider than the window scrolls there, its cells keeping their whole text, so
+# that scrolling is not counted as clipping; anything else the overflow check finds is: a cut
+# label, input, select or cell, a page scrolling sideways.
+ADMIN_APPS = ("clients", "draws", "eligibility", "invitations")
+ADMIN_EXTRA_PAGES = ("admin:index", "admin:draws_draw_add", "admin:draws_draw_import",
+                     "admin:draws_category_import")
+ADMIN_SCROLLING_BOX = "#changelist-form .results, .inline-group .tabular fieldset.module"
+
+
+def admin_pages(world: World) -> list[tuple[str, str]]:
+    """(name, url) of the admin pages looked at: each ModelAdmin's changelist and one change form
+    (its object built by tests/test_admin_access.OBJECTS), then the index and round entry pages."""
+    from tests.test_admin_access import OBJECTS
+
+    found = [(name, reverse(name)) for name in ADMIN_EXTRA_PAGES]
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        if model._meta.app_label not in ADMIN_APPS and model is not get_user_model():
+            continue
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        found.append((f"{label}-changelist", reverse(f"{info}_changelist")))
+        found.append((f"{label}-change", reverse(f"{info}_change", args=[OBJECTS[label](world).pk])))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_admin_pages_fit_both_widths_and_pass_axe(browser, live_server, language):
+    """The admin pages staff use, as a superuser, at 1366 and 1024 px: nothing clipped (the
+    changelist's own scrolling box aside, see above), no axe-core violation."""
+    world = with_long_values(build_world())
+    superuser = get_user_model().objects.create_superuser("ada", "ada@itadesk.example", "x-pass-1234")
+    world.users["superuser"] = superuser
+    pages = admin_pages(world)
+    assert len(pages) > 30, pages
+    review = os.environ.get("LAYOUT_SHOTS_DIR")
+    context = logged_in_context(browser, live_server.url, world, "superuser", language)
+    page = context.new_page()
+    failures: list[str] = []
+    try:
+        for name, url in pages:
+            failures += _page_problems(page, live_server.url, url, status=200, language=language,
+                                       widths=WIDTHS, label=f"admin-{language}", name=name, review=review,
+                                       scrolling_box=ADMIN_SCROLLING_BOX)
+    finally:
+        context.close()
     assert not failures, f"{len(failures)} page(s) with problems:\n" + "\n".join(failures)

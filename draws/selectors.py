@@ -324,6 +324,7 @@ def category_names_after_migrate(**kwargs) -> None:
     have created the table yet)."""
     if Category._meta.db_table in connection.introspection.table_names():
         refresh_category_names()
+        new_categories_token()
 
 
 def forget_category_names(**kwargs) -> None:

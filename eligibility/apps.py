@@ -8,15 +8,15 @@ class EligibilityConfig(AppConfig):
     def ready(self) -> None:
         from clients.panels import register_client_panel
         from clients.signals import facts_saved
-        from eligibility.presenters import client_reports_panel
+        from eligibility.presenters import client_reports_panel, client_summary_fragment
         from eligibility.receivers import refresh_on_facts_saved
-        from eligibility.summary import client_summary_panel
 
         # Every save of a client's facts refreshes the stored assessment after the commit.
         facts_saved.connect(refresh_on_facts_saved, dispatch_uid="eligibility-refresh-assessment")
 
         # The client page's live eligibility summary (score, programs, categories), above the facts.
-        register_client_panel("eligibility/_client_summary.html", context=client_summary_panel,
+        # Kept rendered in the cache under what it is computed from (presenters.client_summary_fragment).
+        register_client_panel("eligibility/_client_summary.html", context=client_summary_fragment,
                               slot="summary")
         # The client page lists the client's reports with the "Generate report" button.
         register_client_panel("eligibility/_client_reports.html", context=client_reports_panel, order=20)

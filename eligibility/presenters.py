@@ -96,3 +96,34 @@ def client_reports_panel(request, client) -> dict[str, Any]:
     from eligibility.selectors import client_reports  # noqa: PLC0415 - apps.ready imports this module
 
     return {"reports": list(client_reports(request.user, client)[:20])}
+
+
+def client_summary_fragment(request, client) -> dict[str, Any]:
+    """The client page's eligibility panel (eligibility.summary.client_summary_panel rendered with
+    _client_summary_body.html), kept rendered in the cache (config.fragments) under everything it
+    is computed from: the client's facts as the engine reads them (loaded with the page), today,
+    the categories token (draws.selectors.categories_token: a category saved, deleted or its
+    occupations changed), the occupations' titles and the stored score it is compared with.
+    Nothing per-user is in it. Cache down: computed and rendered as before."""
+    from django.template.loader import render_to_string  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from config.fragments import cached_fragments  # noqa: PLC0415
+    from draws.selectors import categories_token  # noqa: PLC0415
+    from eligibility.services import facts_for  # noqa: PLC0415
+    from eligibility.summary import client_summary_panel  # noqa: PLC0415 - apps.ready imports this module
+
+    def render() -> dict[str, str]:
+        panel = {"context": client_summary_panel(request, client)}
+        return {"html": render_to_string("eligibility/_client_summary_body.html",
+                                         {"panel": panel, "client": client}, request)}
+
+    token = categories_token()
+    if token is None:
+        return render()
+    stored = getattr(client, "assessment", None)
+    parts = (client.pk, repr(facts_for(client)), timezone.localdate(), token,
+             [(job.noc_id, job.noc.title) for job in client.jobs.all()],
+             (stored.crs_total, stored.as_of) if stored else None)
+    return cached_fragments("client-summary", parts, render)
+

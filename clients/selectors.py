@@ -119,11 +119,25 @@ def clients_in_order(user, ids: list[int]) -> list[Client]:
     """The clients of `ids` (a page of search_client_ids), in that order, with consultant and stored score.
 
     The stored assessment (a deliberate cache) comes with the row through a join: the list
-    never recomputes a score; its full result (a large JSON document) is not loaded.
+    never recomputes a score. Only the columns a list row shows are read (LIST_ROW_FIELDS): not
+    the assessment's result (a large JSON document) nor the profile's facts, whose decoding
+    was most of the time spent loading a page of rows.
     """
-    rows = (clients_for(user).select_related("consultant", "assessment").defer("assessment__result")
+    rows = (clients_for(user).select_related("consultant", "assessment").only(*LIST_ROW_FIELDS)
             .in_bulk(ids))
     return [rows[pk] for pk in ids if pk in rows]
+
+
+# What a row of the client list shows (clients/templatetags/client_rows.py): reading another field
+# of these rows would cost one query per row (a deferred field), which the list's query-count test
+# catches.
+LIST_ROW_FIELDS = (
+    "first_name", "last_name", "email", "ee_profile_number", "status", "updated_at",
+    "consultant", "consultant__first_name", "consultant__last_name", "consultant__username",
+    "assessment__crs_total", "assessment__fsw", "assessment__cec", "assessment__fstp",
+    "assessment__fsw_status", "assessment__cec_status", "assessment__fstp_status",
+    "assessment__categories_check",
+)
 
 
 def client_profiles_for(user) -> ClientQuerySet:

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_access import DrawsStaffAdmin
+from clients.formatting import total
 from draws import importer, seed, services
 from draws.forms import CategoryImportForm, DrawAdminForm, ImportForm
 from draws.models import Category, Draw, DrawDigest, DrawMatch, FeedCheck
@@ -195,7 +196,7 @@ class DrawAdmin(DrawsStaffAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("invitations"), ordering="invitations_issued")
     def invitations(self, obj: Draw) -> str:
-        return f"{obj.invitations_issued:,}"
+        return total(obj.invitations_issued)  # the page's way: 3,000 / 3 000
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -155,6 +155,15 @@ def test_the_changelist_filters_by_type_and_year_searches_by_number_newest_first
     assert reverse("admin:draws_draw_import") in html and "Import IRCC rounds" in html
 
 
+def test_the_changelist_writes_the_invitations_the_page_language_way(admin_client):
+    DrawFactory(round_number="432", invitations_issued=3000)
+    url = reverse("admin:draws_draw_changelist")
+    english = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<td class="field-invitations">3,000</td>' in english
+    french = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<td class="field-invitations">3\u00a0000</td>' in french
+
+
 def test_category_admin_flags_unconfirmed_lists_and_edits_noc_codes(admin_client):
     url = reverse("admin:draws_category_changelist")
     assert "⚠ UNCONFIRMED" not in admin_client.get(url).content.decode()  # every 2026 list is known

@@ -14,9 +14,10 @@ def reports_for(user) -> QuerySet[Report]:
 
 
 def client_reports(user, client) -> QuerySet[Report]:
-    """A client's reports, newest first (empty for a client of another firm)."""
-    return reports_for(user).filter(client=client).select_related("generated_by").order_by(
-        "-generated_at", "-id")
+    """A client's reports, newest first (empty for a client of another firm), as listed: without
+    their snapshots (facts and results, tens of kilobytes of JSON each), which lists never show."""
+    return reports_for(user).filter(client=client).select_related("generated_by").defer(
+        "facts", "results").order_by("-generated_at", "-id")
 
 
 def alerts_for(user, *, only_mine: bool = False, include_dismissed: bool = False) -> QuerySet[Alert]:

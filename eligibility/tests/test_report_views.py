@@ -315,3 +315,18 @@ def test_each_language_has_its_own_sheet_and_a_category_renamed_shows(client, co
         c.name_fr = "Santé et services sociaux (nom corrigé)"
         c.save()  # the admin's save
     assert "Santé et services sociaux (nom corrigé)" in client.get(url).content.decode()
+
+
+def test_report_lists_do_not_read_the_snapshots(client, consultant, client_row, report,
+                                                django_assert_max_num_queries):
+    """The client page's reports panel and the report page's compare menu list reports by date and
+    score: the facts and results JSON of each listed report is not read."""
+    services.generate_report(client=client_row, by=consultant, as_of=SPEC_AS_OF)
+    login(client, consultant)
+    pages = [reverse("clients:detail", args=[client_row.pk]), reverse("eligibility:report", args=[report.pk])]
+    for url in pages:
+        with django_assert_max_num_queries(20) as queries:
+            assert client.get(url).status_code == 200
+        listed = [q["sql"] for q in queries.captured_queries
+                  if 'FROM "eligibility_report"' in q["sql"] and "ORDER BY" in q["sql"]]
+        assert listed and not any('"eligibility_report"."results"' in sql for sql in listed)

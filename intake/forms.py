@@ -23,7 +23,9 @@ STAFF_ONLY_FIELDS = ("consultant", "status", "ee_profile_number", "ee_submitted_
 
 # The client's wording where the staff form's is the firm's shorthand ("FT student", "Remove").
 CLIENT_LABELS = {
-    "citizenship_countries": (_("Countries of citizenship"), _("Every country you are a citizen of.")),
+    "citizenship_countries": (
+        _("Countries of citizenship"), _("Tick every one if you have more than one citizenship.")
+    ),
     "residence_countries": (
         _("Countries you have lived in"),
         _("Every country where you lived for 6 months or more since age 18, Canada included."),
@@ -144,9 +146,14 @@ class QuestionnaireForms(ClientProfileForms):
 
 
 class ReturnForm(forms.Form):
-    """Returning a change to the client: the note is required (it is what the client reads)."""
+    """Returning a change to the client: the note is required (it is what the client reads).
+
+    Not marked required on the page: it sits above both decisions, and accepting needs none; an
+    empty note is refused by clean_note, with the same message.
+    """
 
     note = forms.CharField(
+        required=False,
         label=_("Note to the client"),
         max_length=RETURN_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),

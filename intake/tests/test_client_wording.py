@@ -99,6 +99,7 @@ def test_the_note_comes_before_the_decision_buttons(client, client_with_facts, c
     note, accept, ret = (form.index(s) for s in ('name="note"', 'data-testid="accept-change"',
                                                   'data-testid="return-change"'))
     assert note < accept < ret
+    assert "asteriskField" not in form[:accept]  # not marked required: accepting needs no note
     accept_url = reverse("intake:accept", args=[client_with_facts.pk, change.pk])
     assert f'formaction="{accept_url}"' in form
     assert "Note au client" in form and "Accepter n'envoie aucune note." in html.unescape(form)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 
 from clients.models import Client, Membership
@@ -17,7 +17,7 @@ from eligibility.services import generate_report, refresh_assessments
 
 def _session_for(user) -> str:
     """A logged-in session, as the login form would create (saves 50 simultaneous password hashes)."""
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

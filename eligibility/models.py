@@ -50,6 +50,9 @@ class ClientAssessment(models.Model):
     # "category:<slug>"...), so the after-draw matching reads the engine's rule instead of re-deriving it.
     open_round_types = models.JSONField(default=list)
     result = models.JSONField()  # Assessment.to_dict()
+    # A digest of what the refresh wrote besides the day (services._digest): a nightly refresh that
+    # computes the same digest only moves as_of (and result's as_of) instead of rewriting the document.
+    result_digest = models.CharField(max_length=32, blank=True, default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -187,3 +190,22 @@ def _factor_reason(reason: dict) -> str:
         return _("birthday: now %(age)s, age points %(delta)+d") % reason
     label = CRS_FACTOR_NAMES_IN_SENTENCES.get(reason["factor"], reason["factor"])
     return _("%(label)s %(delta)+d") % {"label": label, "delta": reason["delta"]}
+
+
+class RefreshRun(models.Model):
+    """One fanned-out nightly refresh (eligibility.tasks.nightly_refresh): when it was dispatched, so
+    that beat's periodic sweep (tasks.nightly_sweep) can redo the chunks a dead worker lost, and until
+    when it is watched. Written by services.start_refresh_run and services.sweep_refresh_runs only."""
+
+    as_of = models.DateField()
+    started_at = models.DateTimeField()
+    chunk_size = models.PositiveIntegerField()
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    swept_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)  # nothing left to redo, or given up
+
+    class Meta:
+        indexes = [models.Index(fields=["finished_at", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"refresh of {self.as_of} started {self.started_at:%Y-%m-%d %H:%M}"

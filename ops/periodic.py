@@ -73,6 +73,16 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
             "eligibility and documents expiring within 30 days.",
     ),
     Periodic(
+        name="eligibility: redo lost nightly refresh chunks",
+        task="eligibility.tasks.nightly_sweep",
+        every=dt.timedelta(minutes=5),
+        # The nightly refresh is fanned out as chunk tasks; a chunk whose worker died comes back
+        # from Redis only after an hour. A run is looked at SWEEP_AFTER (10 min) after its dispatch
+        # and again while clients are left; with no run to watch the sweep is one small query.
+        why="Dispatches again the chunks of a nightly refresh whose clients were not refreshed since "
+            "it started (eligibility.services.sweep_refresh_runs).",
+    ),
+    Periodic(
         name="draws: match recent rounds never matched",
         task="draws.tasks.match_pending_draws",
         every=dt.timedelta(minutes=5),

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clients.models import Client
-from eligibility.models import Alert, ClientAssessment
+from eligibility.models import Alert, ClientAssessment, RefreshRun
 from eligibility.tasks import nightly_refresh, nightly_sweep
 from eligibility.tests.report_fixtures import SPEC_AS_OF, ensure_reference_data
 from eligibility.tests.test_nightly_refresh import bulk_clients
@@ -27,6 +27,14 @@ def _wait(condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def _waiting_for_a_lock(conn: psycopg.Connection) -> int:
+    """Sessions of the test database waiting for a lock, seen from inside conn's transaction
+    (pg_stat_activity is read once per transaction unless its snapshot is cleared)."""
+    conn.execute("SELECT pg_stat_clear_snapshot()")
+    return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock'").fetchone()[0]
 
 
 def _refreshed() -> int:
@@ -51,21 +59,24 @@ def test_a_worker_killed_mid_chunk_leaves_every_client_refreshed_once_and_no_ale
                         [ids[CHUNK + 5]])
         celery_workers.start("w1")
         started = timezone.now()
-        nightly_refresh.delay(as_of=SPEC_AS_OF.isoformat(), chunk_size=CHUNK, sweep_after=3600)
+        nightly_refresh.delay(as_of=SPEC_AS_OF.isoformat(), chunk_size=CHUNK)
         _wait(lambda: _refreshed() == CHUNK)
-        _wait(lambda: blocker.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND wait_event_type = 'Lock'").fetchone()[0] >= 1)
+        _wait(lambda: _waiting_for_a_lock(blocker) >= 1)
         celery_workers.kill("w1")  # SIGKILL mid-chunk: its transaction rolls back, its message is lost
         blocker.rollback()
     assert _refreshed() == CHUNK
     celery_workers.start("w2")
-    # The sweep (scheduled with the run; the dead worker held it, so it is started here as beat's
-    # redelivery would) finds the lost chunk and, the third chunk done meanwhile, nothing else.
-    nightly_sweep.delay(SPEC_AS_OF.isoformat(), started.isoformat(), 1, 1.0, CHUNK)
+    # The run was recorded for beat's sweep; the sweep (sent here as beat would, with no wait)
+    # finds the lost chunk and, the third chunk done meanwhile, nothing else.
+    run = RefreshRun.objects.get()
+    assert run.as_of == SPEC_AS_OF and run.chunk_size == CHUNK and run.finished_at is None
+    nightly_sweep.delay(after_s=0)
     _wait(lambda: _refreshed() == 3 * CHUNK)
-    nightly_sweep.delay(SPEC_AS_OF.isoformat(), started.isoformat(), 1, 1.0, CHUNK)  # a duplicate sweep
+    nightly_sweep.delay(after_s=0)  # a later sweep: nothing left, the run is closed
+    _wait(lambda: RefreshRun.objects.filter(finished_at__isnull=False).exists())
+    nightly_sweep.delay(after_s=0)  # and a sweep with no run to watch dispatches nothing
     time.sleep(3)
+    assert RefreshRun.objects.get().sweeps == 2
     assert ClientAssessment.objects.count() == 3 * CHUNK
     assert not ClientAssessment.objects.filter(computed_at__lt=started).exists()
     alerts = list(Alert.objects.filter(kind=Alert.Kind.SCORE_CHANGE).values_list("client_id", flat=True))

@@ -68,10 +68,10 @@ def _old_facts(client: Client) -> rules.Facts:
     )
 
 
-def _old_row(client: Client, categories) -> dict:
-    data = rules.assess(_old_facts(client), as_of=AS_OF, categories=categories).to_dict()
+def _old_row(client: Client, categories, as_of: dt.date = AS_OF) -> dict:
+    data = rules.assess(_old_facts(client), as_of=as_of, categories=categories).to_dict()
     row = {
-        "firm_id": client.firm_id, "as_of": AS_OF, "rules": data["crs"]["rules"],
+        "firm_id": client.firm_id, "as_of": as_of, "rules": data["crs"]["rules"],
         "crs_total": data["crs"]["total"],
         "fsw": data["programs"]["fsw"]["eligible"], "cec": data["programs"]["cec"]["eligible"],
         "fstp": data["programs"]["fstp"]["eligible"],
@@ -118,7 +118,7 @@ def test_the_alerts_compare_the_same_new_values_as_read_back(demo_clients):
     clients, compared = services._refresh_chunk(demo_clients, as_of=AS_OF, categories=categories)
     assert compared == services._stored(demo_clients)
     owners = dict(Client.objects.filter(id__in=demo_clients).values_list("id", "consultant_id"))
-    assert {c["id"]: c["consultant_id"] for c in clients} == owners
+    assert {c[services.CLIENT_ID]: c[services.CLIENT_CONSULTANT] for c in clients} == owners
 
 
 def test_a_rerun_changes_nothing_but_the_time(demo_clients):
@@ -127,3 +127,54 @@ def test_a_rerun_changes_nothing_but_the_time(demo_clients):
     services.refresh_assessments(demo_clients, as_of=AS_OF)
     after = {r["client_id"]: r for r in ClientAssessment.objects.values("client_id", *FIELDS)}
     assert before == after and len(after) == len(demo_clients)
+
+
+def _rows(ids) -> dict[int, dict]:
+    return {r["client_id"]: r for r in ClientAssessment.objects.filter(client_id__in=ids).values(
+        "client_id", "result_digest", "computed_at", *FIELDS)}
+
+
+def test_the_next_night_only_moves_the_day_of_unchanged_rows_and_stores_what_a_fresh_run_would(
+        demo_clients, monkeypatch):
+    night1, night2 = AS_OF, AS_OF + dt.timedelta(days=1)
+    services.refresh_chunk(demo_clients, as_of=night1)
+    before = _rows(demo_clients)
+    written = []
+    real_upsert = services._upsert
+    monkeypatch.setattr(services, "_upsert", lambda rows, **kw: (written.extend(r[0] for r in rows),
+                                                                 real_upsert(rows, **kw)))
+
+    services.refresh_chunk(demo_clients, as_of=night2)
+    after = _rows(demo_clients)
+    categories = services.category_rules(as_of=night2)
+    loaded = services.clients_with_facts(Client.objects.filter(id__in=demo_clients))
+    expected = {c.pk: _old_row(c, categories, night2) for c in loaded}
+    assert expected == {pk: {k: v for k, v in json.loads(json.dumps(r, default=str)).items() if k in FIELDS}
+                        for pk, r in after.items()}
+    moved = set(demo_clients) - set(written)
+    assert written and len(moved) > len(written)  # a birthday or an expiry on one side, most unchanged
+    for pk in moved:
+        assert after[pk]["result_digest"] == before[pk]["result_digest"] != ""
+        assert after[pk]["computed_at"] > before[pk]["computed_at"]
+        assert after[pk]["result"]["as_of"] == night2.isoformat() and after[pk]["as_of"] == night2
+    for pk in written:
+        assert after[pk]["result_digest"] != before[pk]["result_digest"]
+
+    written.clear()
+    services.refresh_chunk(demo_clients, as_of=night2)  # the same night again: nothing is rewritten
+    assert written == []
+    again = _rows(demo_clients)
+    assert {pk: {k: v for k, v in r.items() if k != "computed_at"} for pk, r in again.items()} == \
+        {pk: {k: v for k, v in r.items() if k != "computed_at"} for pk, r in after.items()}
+    assert all(again[pk]["computed_at"] > after[pk]["computed_at"] for pk in demo_clients)
+
+
+def test_moving_the_day_leaves_a_row_that_another_refresh_rewrote_meanwhile(demo_clients):
+    pk = demo_clients[0]
+    services.refresh_chunk([pk], as_of=AS_OF)
+    row = ClientAssessment.objects.get(client_id=pk)
+    services._move_day([(pk, "0" * 32)], as_of=AS_OF + dt.timedelta(days=3), now=row.computed_at)
+    assert ClientAssessment.objects.get(client_id=pk).as_of == AS_OF  # its digest is not the one read
+    services._move_day([(pk, row.result_digest)], as_of=AS_OF + dt.timedelta(days=3), now=row.computed_at)
+    moved = ClientAssessment.objects.get(client_id=pk)
+    assert moved.as_of == AS_OF + dt.timedelta(days=3) and moved.result["as_of"] == "2026-12-06"

@@ -32,8 +32,9 @@ def test_the_portable_upsert_stores_what_the_copy_upsert_stores(monkeypatch):
     assert len(by_copy) == len(ids)
 
     calls = []
+    real = services._upsert_portable
     monkeypatch.setattr(services, "_upsert_portable",
-                        lambda rows, real=services._upsert_portable: calls.append(len(rows)) or real(rows))
+                        lambda rows, **kw: calls.append(len(rows)) or real(rows, **kw))
     monkeypatch.setattr(services.connection, "vendor", "sqlite")
     ClientAssessment.objects.filter(client_id__in=ids[:10]).delete()  # ten to insert, twenty to update
     ClientAssessment.objects.filter(client_id__in=ids[10:]).update(crs_total=0, categories=["stale"])

@@ -103,7 +103,10 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------
 # CONN_MAX_AGE 60 unless the URL says otherwise (`?conn_max_age=0`); no request-wide transaction:
-# services open their own.
+# services open their own. Measured (`make capacity`, ops/results/capacity-conn-max-age.txt,
+# capacity-pool.txt): a new connection per request costs the floor more CPU and a fifth of its
+# requests/s; psycopg's pool ("pool": True, which needs CONN_MAX_AGE 0) saved nothing over this
+# with gunicorn's one-request-at-a-time workers.
 DATABASES = {
     "default": {
         "CONN_MAX_AGE": 60,
@@ -144,6 +147,10 @@ AXES_CLIENT_IP_CALLABLE = "audit.backends.client_address"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Sessions in the database only. cached_db saved the floor about 1 ms of CPU per request and the
+# pages nothing measurable (ops/results/capacity-sessions.txt); with Redis unreachable, its cache
+# write after a database read fails the request, and a logout leaves a cached copy to come back.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

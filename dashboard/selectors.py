@@ -14,8 +14,10 @@ the firm. The "my clients" scope then narrows to the clients assigned to the use
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -397,7 +399,19 @@ class Distribution:
     scores: dict[int, int]  # {crs: clients}, at most one entry per possible score
 
     def at_or_above(self, crs: int) -> int:
-        return sum(n for score, n in self.scores.items() if score >= crs)
+        """Clients scoring `crs` or more: a look-up in the running totals (asked once per round shown)."""
+        ascending, from_here = self._running_totals
+        return from_here[bisect.bisect_left(ascending, crs)]
+
+    @cached_property
+    def _running_totals(self) -> tuple[list[int], list[int]]:
+        """The scores in ascending order, and for each position the clients at that score or above
+        (one more position, 0, past the highest)."""
+        ascending = sorted(self.scores)
+        from_here = [0] * (len(ascending) + 1)
+        for i in range(len(ascending) - 1, -1, -1):
+            from_here[i] = from_here[i + 1] + self.scores[ascending[i]]
+        return ascending, from_here
 
     def chart_data(self) -> dict:
         return {"bin": HISTOGRAM_BIN, "bins": self.bins, "top": HISTOGRAM_TOP, "above_top": self.above_top,

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.noc import localized_title
 from clients.validators import NOTES_MAX_LENGTH, notes_length, single_line
 from eligibility.labels import EDUCATION_LEVEL_CHOICES, LANGUAGE_TEST_CHOICES
 from eligibility.rules import profile_expires_on
@@ -73,6 +74,11 @@ class Noc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language: the CNP 2021 French title on French pages (clients.noc)."""
+        return localized_title(self.code, self.title)
 
 
 class ClientQuerySet(models.QuerySet):

@@ -145,6 +145,6 @@ def client_summary_panel(request: HttpRequest, client: Client) -> dict[str, Any]
     summary = build_summary(
         result, as_of=today, with_spouse=rules.spouse_is_scored(facts_for(client)),
         category_names=names,
-        noc_titles={job.noc_id: job.noc.title for job in client.jobs.all()},
+        noc_titles={job.noc_id: job.noc.local_title for job in client.jobs.all()},
     )
     return {"summary": summary, "stored": getattr(client, "assessment", None)}

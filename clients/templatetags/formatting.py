@@ -1,8 +1,11 @@
 """Template filters over clients.formatting: one format for dates, money and counts everywhere."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from clients import formatting
+from clients.noc import localized_title
 
 register = template.Library()
 
@@ -12,4 +15,13 @@ register.filter("money", formatting.money)
 register.filter("total", formatting.total)
 register.filter("country", formatting.country_name)
 register.filter("countries", formatting.country_names)
+# {{ code|noc_title:title }}: a stored NOC title (English) in the page's language (clients.noc).
+register.filter("noc_title", localized_title)
+
+
+@register.filter
+def slash_breaks(text: str) -> str:
+    """A NOC title for a table cell: it may break after each '/' (the French titles' « Infirmiers
+    autorisés/infirmières autorisées … »), where browsers do not break by themselves."""
+    return format_html_join(mark_safe("/<wbr>"), "{}", ((part,) for part in str(text or "").split("/")))  # noqa: S308 - a constant
 register.simple_tag(formatting.colon, name="colon")

@@ -71,6 +71,7 @@ class Noc(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("NOC 2021 unit group")
+        verbose_name_plural = _("NOC 2021 unit groups")  # French: not "… CNP 2021s"
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

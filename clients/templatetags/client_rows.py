@@ -80,7 +80,7 @@ def client_rows(clients: Iterable) -> SafeString:
     zone = timezone.get_current_timezone()  # what the template engine shows an aware datetime in
     datetime_format = formats.get_format("DATETIME_FORMAT")  # {{ datetime }}, in the current language
     # One reverse for the page: the detail URL of a client is the same path with another id.
-    detail = reverse("clients:detail", args=[0]).rsplit("0/", 1)[0] + "{}/"
+    before_id, after_id = reverse("clients:detail", args=[0]).rsplit("0", 1)
     rows = []
     for client in clients:
         if client.status not in status_badge:
@@ -92,7 +92,7 @@ def client_rows(clients: Iterable) -> SafeString:
         updated = client.updated_at.astimezone(zone)
         deadline = getattr(client, "open_deadline", None)
         rows.append(ROW.format(
-            detail.format(client.pk), escape(client.last_name), escape(client.first_name),
+            f"{before_id}{client.pk}{after_id}", escape(client.last_name), escape(client.first_name),
             EMAIL.format(breakable_addresses(client.email)) if client.email else "",
             escape(client.ee_profile_number or "—"),
             status_badge[client.status],

@@ -52,7 +52,9 @@ class ClientAssessment(models.Model):
     result = models.JSONField()  # Assessment.to_dict()
     # A digest of what the refresh wrote besides the day (services._digest): a nightly refresh that
     # computes the same digest only moves as_of (and result's as_of) instead of rewriting the document.
-    result_digest = models.CharField(max_length=32, blank=True, default="")
+    # The database's default too: a worker still running the previous code during a deployment
+    # writes rows without it (a full write next night).
+    result_digest = models.CharField(max_length=32, blank=True, default="", db_default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 
 from clients.models import Client
 from demo.firms import build_clients, create_demo_firm
@@ -178,3 +179,19 @@ def test_moving_the_day_leaves_a_row_that_another_refresh_rewrote_meanwhile(demo
     services._move_day([(pk, row.result_digest)], as_of=AS_OF + dt.timedelta(days=3), now=row.computed_at)
     moved = ClientAssessment.objects.get(client_id=pk)
     assert moved.as_of == AS_OF + dt.timedelta(days=3) and moved.result["as_of"] == "2026-12-06"
+
+
+def test_a_row_written_without_a_digest_by_the_previous_code_is_written_whole_next_night(demo_clients):
+    pk = demo_clients[0]
+    firm_id = Client.objects.get(pk=pk).firm_id
+    with connection.cursor() as cursor:  # the upsert of the code before result_digest (a deployment)
+        cursor.execute(
+            "INSERT INTO eligibility_clientassessment (client_id, firm_id, as_of, rules, crs_total, fsw, cec,"
+            " fstp, fsw_status, cec_status, fstp_status, categories, categories_check, open_round_types,"
+            " result, computed_at) VALUES (%s, %s, %s, '2025-03-25', 0, false, false, false, 'not_eligible',"
+            " 'not_eligible', 'not_eligible', '[]', '[]', '[]', '{\"crs\": {\"details\": {}}}', now())",
+            [pk, firm_id, AS_OF])
+    assert ClientAssessment.objects.get(client_id=pk).result_digest == ""
+    services.refresh_chunk([pk], as_of=AS_OF + dt.timedelta(days=1))
+    row = ClientAssessment.objects.get(client_id=pk)
+    assert row.result_digest != "" and row.result["as_of"] == "2026-12-04" and row.result["crs"]["total"] > 0

@@ -4,9 +4,9 @@ Run by ops/capacity.sh against gunicorn on loopback (the worker count the README
 the machine). Locust runs in this process without waits, stepping the number of concurrent users
 up (1, 2, 4, 8, ...); at each number of users the floor and the mix are measured one after the
 other (so both see the same background load on a shared machine), each step warming up, then
-measuring for a fixed time. A profile stops at its first step whose p95 passes the limit (250 ms)
-or that has a failed request; its capacity is the best requests per second among the steps before
-it, printed with its p50/p95/p99.
+measuring for a fixed time (longer when it has too few requests). A profile stops at its first
+step whose p95 passes the limit (250 ms) or that has a failed request; its capacity is the best
+requests per second among the steps before it, printed with its p50/p95/p99.
 
 Profiles:
 - floor: `/ping/`, the cheapest authenticated page (session and user, nothing else);
@@ -43,6 +43,10 @@ from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 P95_LIMIT_MS = 250
+# A step measures for --seconds, then on until it has MIN_REQUESTS requests or lasted MAX_SECONDS: at
+# 10 s a mix step on a busy 2-core machine had 10-20 requests and its CPU per request moved by 20%.
+MIN_REQUESTS = 100
+MAX_SECONDS = 60
 STEPS = (1, 2, 4, 8, 16, 32, 64, 128)
 PROFILES = ("floor", "mix")
 
@@ -207,6 +211,9 @@ def measure(user_class: type[FastHttpUser], host: str, users: int, *, warmup: fl
     env.stats.reset_all()
     meter.start()
     gevent.sleep(seconds)
+    # Slow pages on a busy machine: measure on until the step has enough requests for steady figures.
+    while env.stats.total.num_requests < MIN_REQUESTS and time.time() - meter.started < MAX_SECONDS:
+        gevent.sleep(1)
     total = env.stats.total
     used = meter.stop()
     requests = total.num_requests
@@ -235,9 +242,9 @@ def capacity(host: str, *, warmup: float, seconds: float, max_users: int,
             step = measure(USER_CLASSES[name], host, users, warmup=warmup, seconds=seconds, meter=meter)
             steps[name].append(step)
             cpu = step.cpu_ms
-            print(f"  {name:5} {users:4d} users: {step.rps:7.1f} req/s  p50 {step.p50:4.0f}  "
-                  f"p95 {step.p95:4.0f}  p99 {step.p99:4.0f} ms  failures {step.failures}  "
-                  f"CPU ms/req web {cpu['web']:5.1f} "
+            print(f"  {name:5} {users:4d} users: {step.rps:7.1f} req/s ({step.requests:4d})  "
+                  f"p50 {step.p50:4.0f}  p95 {step.p95:4.0f}  p99 {step.p99:4.0f} ms  "
+                  f"failures {step.failures}  CPU ms/req web {cpu['web']:5.1f} "
                   f"db {cpu['db']:4.1f} locust {cpu['locust']:4.1f}  machine {step.machine_busy:4.0%} busy",
                   flush=True)
             if not step.within:

@@ -67,6 +67,10 @@ class CategoryDataError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+# The loaded fields that change who is eligible (with a new category).
+_RULE_FIELDS = frozenset({"effective_to", "experience_rule", "nocs"})
+
+
 @dataclass
 class LoadReport:
     """What a load did: labels like 'trades 2026-02-18' and, for changes, the fields changed."""
@@ -75,12 +79,23 @@ class LoadReport:
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
     kept: list[tuple[str, list[str]]] = field(default_factory=list)  # admin-edited, left alone
     unchanged: int = 0
+    # The NOC codes added to or removed from the lists changed, and whether every such list had
+    # codes before and after (then only the clients who worked in one of these codes are affected).
+    nocs_changed: set[str] = field(default_factory=set)
+    lists_kept_codes: bool = True
 
     @property
     def rule_fields_changed(self) -> bool:
         """Whether who is eligible may have changed (a new category, or its dates, rule or list)."""
-        rule_fields = {"effective_to", "experience_rule", "nocs"}
-        return bool(self.added) or any(rule_fields & set(fields) for _label, fields in self.changed)
+        return bool(self.added) or any(_RULE_FIELDS & set(fields) for _label, fields in self.changed)
+
+    @property
+    def refresh_nocs(self) -> set[str] | None:
+        """The codes a refresh can be narrowed to (only lists changed, each non-empty before and
+        after, as an admin edit of a list is narrowed), or None: every active client."""
+        only_lists = not self.added and all(_RULE_FIELDS & set(fields) <= {"nocs"}
+                                            for _label, fields in self.changed)
+        return set(self.nocs_changed) if only_lists and self.lists_kept_codes else None
 
     def lines(self) -> list[str]:
         """One line per added, changed or kept category, then the totals."""
@@ -286,6 +301,8 @@ def load_categories(Category, Noc, rows: list[dict], *,  # noqa: N803 - model cl
         obj.save()
         if "nocs" in changed:
             obj.nocs.set(row["nocs"])
+            report.nocs_changed |= current["nocs"] ^ set(row["nocs"])
+            report.lists_kept_codes &= bool(current["nocs"]) and bool(row["nocs"])
         report.changed.append((label, changed))
     return report
 
@@ -308,7 +325,9 @@ def import_categories(data: str | bytes) -> LoadReport:
 
     Every value is checked first (CategoryDataError names the entry and the field; nothing is
     written). A change to who is eligible (a new category, its dates, rule or list) refreshes
-    every active client's stored assessment once the import commits, as an admin edit does.
+    the stored assessments once the import commits, as an admin edit does: when only lists changed
+    (each non-empty before and after), the active clients who worked in a code added or removed;
+    otherwise every active client.
     """
     from django.db import transaction
 
@@ -322,5 +341,5 @@ def import_categories(data: str | bytes) -> LoadReport:
     with transaction.atomic():
         report = load_categories(Category, Noc, rows)
         if report.rule_fields_changed:
-            services.schedule_refresh_after_category_change()
+            services.schedule_refresh_after_category_change(nocs=report.refresh_nocs)
     return report

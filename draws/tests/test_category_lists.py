@@ -146,16 +146,26 @@ def test_a_file_that_is_not_json_exits_2(tmp_path):
 
 def test_an_import_that_changes_a_list_refreshes_the_stored_assessments(tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr("draws.services.schedule_refresh_after_category_change", lambda: calls.append(1))
+    monkeypatch.setattr("draws.services.schedule_refresh_after_category_change",
+                        lambda nocs=None: calls.append(nocs))
     doc = document()
     call_command("import_categories", write(tmp_path, doc), stdout=io.StringIO())
     assert calls == []  # nothing changed
     doc["years"]["2026"]["categories"][4]["note"] = "A note only."
     call_command("import_categories", write(tmp_path, doc), stdout=io.StringIO())
     assert calls == []  # who is eligible did not change
-    doc["years"]["2026"]["categories"][4]["occupations"].append({"noc": "72200"})
+    occupations = doc["years"]["2026"]["categories"][4]["occupations"]
+    occupations.append({"noc": "72200"})
     call_command("import_categories", write(tmp_path, doc), stdout=io.StringIO())
-    assert calls == [1]
+    assert calls == [{"72200"}]  # narrowed to the clients who worked in the code added
+    removed = occupations.pop(0)["noc"]
+    occupations.append({"noc": "72201"})
+    call_command("import_categories", write(tmp_path, doc), stdout=io.StringIO())
+    assert calls[-1] == {removed, "72201"}
+    doc["years"]["2026"]["categories"][4]["experience_rule"] = next(
+        rule for rule, _label in Category.EXPERIENCE_RULES if rule not in ("occupation_2026", "language"))
+    call_command("import_categories", write(tmp_path, doc), stdout=io.StringIO())
+    assert calls[-1] is None  # a rule changed: every active client
 
 
 @pytest.fixture

@@ -34,7 +34,12 @@ serve() {
   # shellcheck disable=SC2086 # GUNICORN_ARGS is a list of options
   env "$@" "$BIN/gunicorn" config.wsgi --bind "127.0.0.1:$port" --log-level warning ${GUNICORN_ARGS:-} &
   SERVERS+=($!)
-  for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/login/" && break; sleep 0.2; done
+  local up=
+  for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/login/" && up=1 && break; sleep 0.2; done
+  if [ -z "$up" ]; then
+    echo "gunicorn did not answer on port $port within 20 s (its errors are above): nothing measured" >&2
+    exit 1
+  fi
   local settings
   settings=$(env "$@" "$BIN/python" manage.py shell -v0 -c "from django.conf import settings as s; \
 d = s.DATABASES['default']; print('CONN_MAX_AGE', d['CONN_MAX_AGE'], '| pool', bool(d.get('OPTIONS', {}).get('pool')), \

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection, transaction
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext as _
+from psycopg.errors import QueryCanceled
 
 from clients.models import Client, ClientQuerySet, Education, Job, LanguageTest, Membership, Noc
 from clients.validators import SEARCH_MAX_LENGTH
@@ -56,6 +60,47 @@ def search_limit_message() -> str:
     """What a user is told when a search passes the bounds (client list and admin searches)."""
     return _("Search is limited to %(words)s words and %(chars)s characters; shorten it to search.") % {
         "words": SEARCH_MAX_WORDS, "chars": SEARCH_MAX_LENGTH}
+
+
+class SearchTooSlow(RuntimeError):
+    """A client search that PostgreSQL stopped at settings.CLIENT_SEARCH_TIMEOUT_MS."""
+
+
+def search_slow_message() -> str:
+    """What a user is told when a search within its bounds still takes too long (a very large firm)."""
+    return _("This search took too long and was stopped; add a longer word (a full name, an email or a "
+             "profile number) to narrow it.")
+
+
+@contextmanager
+def search_time_limit(enabled: bool = True):
+    """Run the queries of the body with PostgreSQL's statement_timeout at CLIENT_SEARCH_TIMEOUT_MS.
+
+    Within its bounds a search stays cheap up to a few hundred thousand clients, but at 1,000,000
+    the worst allowed search took 16.6 s (p95 32.8 s, past gunicorn's 30 s: a 502, not an answer;
+    ops/results/bench-1m-2026-12-03.txt). Stopped here instead, it raises SearchTooSlow and the view
+    says so. Set in a transaction of its own (a savepoint under an outer one) and restored before it
+    ends, so nothing after the body runs with the limit. Elsewhere than PostgreSQL, or at 0: no limit.
+    """
+    limit = settings.CLIENT_SEARCH_TIMEOUT_MS
+    if not enabled or not limit or connection.vendor != "postgresql":
+        yield
+        return
+    outermost = not connection.in_atomic_block  # a request's case: the commit ends the setting
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout'), "
+                               "set_config('statement_timeout', %s, true)", [f"{int(limit)}ms"])
+                previous = cursor.fetchone()[0]
+            yield
+            if not outermost:  # a savepoint's release keeps it: put the caller's back
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            raise SearchTooSlow(str(exc.__cause__)) from exc
+        raise
 
 
 def search_terms(q: str) -> list[str]:

@@ -25,13 +25,16 @@ from clients.panels import client_panels
 from clients.permissions import can_create_client, can_delete_client
 from clients.selectors import (
     SearchTooLong,
+    SearchTooSlow,
     client_profiles_for,
     clients_for,
     clients_in_order,
     membership_for,
     search_client_ids,
     search_limit_message,
+    search_slow_message,
     search_terms,
+    search_time_limit,
 )
 from eligibility.rules import PARTNERED_STATUSES
 
@@ -56,12 +59,13 @@ def client_list(request: HttpRequest) -> HttpResponse:
     filters = _bounded_search(request, filter_form)
     list_form = ClientListFilterForm(request.GET or None, today=timezone.localdate())
     list_filters = list_form.filters()
-    ids = filter_client_ids(search_client_ids(user=request.user, **filters), **list_filters)
-    membership = membership_for(request.user)
-    paginator = CachedCountPaginator(ids, CLIENTS_PER_PAGE, filters={**filters, **list_filters},
-                                     firm_id=membership.firm_id if membership else None)
-    page = paginator.get_page(request.GET.get("page"))
-    clients = clients_in_order(request.user, list(page))
+    try:
+        with search_time_limit(enabled=bool(filters.get("q"))):
+            page, clients = _list_page(request, filters, list_filters)
+    except SearchTooSlow:
+        messages.error(request, search_slow_message())
+        filters.pop("q", None)
+        page, clients = _list_page(request, filters, list_filters)
     deadlines = open_deadlines([c.pk for c in clients])
     for c in clients:
         c.open_deadline = deadlines.get(c.pk)
@@ -71,6 +75,16 @@ def client_list(request: HttpRequest) -> HttpResponse:
                            if k != "sort"),
         "sort": list_form.sort_key, "can_create": can_create_client(request.user),
     })
+
+
+def _list_page(request: HttpRequest, filters: dict, list_filters: dict) -> tuple:
+    """The requested page of the list (its count cached per firm and filters) and its clients."""
+    ids = filter_client_ids(search_client_ids(user=request.user, **filters), **list_filters)
+    membership = membership_for(request.user)
+    paginator = CachedCountPaginator(ids, CLIENTS_PER_PAGE, filters={**filters, **list_filters},
+                                     firm_id=membership.firm_id if membership else None)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, clients_in_order(request.user, list(page))
 
 
 def _bounded_search(request: HttpRequest, filter_form: ClientFilterForm) -> dict:

@@ -296,6 +296,9 @@ CACHES = {
 }
 
 # --- ITA Desk -------------------------------------------------------------------------------------
+# A client search PostgreSQL stops after this many ms, with a message (clients.selectors
+# search_time_limit): under gunicorn's 30 s timeout by far, above any search of a 100,000-client firm.
+CLIENT_SEARCH_TIMEOUT_MS = env.int("CLIENT_SEARCH_TIMEOUT_MS", default=5000)
 # IRCC's rounds feed, checked by beat (draws.feed): a new or changed round is imported and matched
 # as a hand entry is. Empty turns the check off (make demo sets it empty: it has no network).
 IRCC_PUBLISHED_FEED_URL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"

@@ -127,6 +127,15 @@ PERIODIC_TASKS: tuple[Periodic, ...] = (
         why="Deletes uploaded files kept longer than their firm's retention after the application "
             "closed (documents.services.purge_expired_documents).",
     ),
+    Periodic(
+        name="ops: delete expired sessions",
+        task="ops.tasks.clear_expired_sessions",
+        crontab="45 4 * * *",
+        # Daily, after the nightly refresh: an expired session is already refused at sign-in, so
+        # this is only the table's size (Django's clearsessions, one DELETE on expire_date's index).
+        why="Deletes the sessions past their expiry date (Django's clearsessions), so the session "
+            "table does not grow with every sign-in.",
+    ),
 )
 
 # Names of entries this module created once and no longer wants: their rows are disabled.

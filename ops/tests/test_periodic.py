@@ -157,3 +157,25 @@ def test_demo_prod_and_the_harness_run_the_command():
     assert "manage.py setup_periodic_tasks" in (ROOT / "Makefile").read_text()
     assert "manage.py setup_periodic_tasks" in (ROOT / "ops/prod.sh").read_text()
     assert "setup_periodic_tasks()" in (ROOT / "testing/services.py").read_text()
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_deleted_and_live_ones_kept():
+    """Sessions are kept in the database: the daily entry deletes the expired ones, nothing else."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from ops.tasks import clear_expired_sessions
+
+    now = timezone.now()
+    sessions = (("expired" + "x" * 25, now - timedelta(seconds=1)),
+                ("live" + "y" * 28, now + timedelta(days=1)))
+    for key, expires in sessions:
+        Session.objects.create(session_key=key, session_data="e30:", expire_date=expires)
+    clear_expired_sessions.apply()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live" + "y" * 28]
+    setup_periodic_tasks()
+    row = PeriodicTask.objects.get(task="ops.tasks.clear_expired_sessions")
+    assert (row.crontab.minute, row.crontab.hour, row.enabled) == ("45", "4", True)

@@ -173,7 +173,7 @@ def clients_in_order(user, ids: list[int]) -> list[Client]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-# What a row of the client list shows (clients/templatetags/client_rows.py): reading another field
+# What a row of the client list shows (eligibility/templatetags/client_rows.py): reading another field
 # of these rows would cost one query per row (a deferred field), which the list's query-count test
 # catches.
 LIST_ROW_FIELDS = (

@@ -1,5 +1,8 @@
 """The client list's table rows, built in one pass of Python: {% client_rows clients %}.
 
+Here, beside the verdict badges it renders, not in clients/: clients/ imports nothing of the apps
+above it but the engine's face (clients/tests/test_layering.py); its list template loads this library.
+
 The list shows 50 rows of about forty template nodes each (a link, a filter per cell, the
 status badge's include, the program badges' tags); rendered by the template engine they
 were most of the page's time (about 2/3 of the client list at 100,000 clients). Here each

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EligibilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "eligibility"
+    verbose_name = _("Eligibility")
 
     def ready(self) -> None:
         from clients.panels import register_client_panel

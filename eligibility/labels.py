@@ -17,6 +17,7 @@ included. The engine writes codes ("fsw", "ielts_general", "bachelors"); this mo
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eligibility.rules import LEVEL_NAMES as ENGINE_LEVEL_NAMES
 from eligibility.rules import TEST_NAMES
@@ -95,6 +96,14 @@ DOCUMENT_NAMES = {
 
 ABILITY_NAMES = {"listening": _("listening"), "reading": _("reading"), "writing": _("writing"),
                  "speaking": _("speaking")}
+# A test's four scores as a table's column heads: L R W S in English, as French test reports write
+# them in French (CO compréhension de l'oral, CE de l'écrit, EE expression écrite, EO orale).
+ABILITY_ABBREVIATIONS = {
+    "listening": pgettext_lazy("language ability, abbreviated", "L"),
+    "reading": pgettext_lazy("language ability, abbreviated", "R"),
+    "writing": pgettext_lazy("language ability, abbreviated", "W"),
+    "speaking": pgettext_lazy("language ability, abbreviated", "S"),
+}
 
 # Language tests: (code, name) in the engine's order; the names are the tests' own, in every language.
 LANGUAGE_TEST_CHOICES = list(TEST_NAMES.items())

@@ -59,6 +59,8 @@ class ClientAssessment(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["firm", "crs_total"])]
+        verbose_name = _("stored assessment")
+        verbose_name_plural = _("stored assessments")
 
     def __str__(self) -> str:
         return f"{self.client_id}: {self.crs_total} on {self.as_of}"

@@ -300,6 +300,8 @@ class ConsultantDigest(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="one_digest_per_day")]
+        verbose_name = _("consultant's daily summary")
+        verbose_name_plural = _("consultants' daily summaries")
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on}"

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from clients import formatting
 from clients.noc import localized_title
+from eligibility.labels import ABILITY_ABBREVIATIONS, ABILITY_NAMES
 
 register = template.Library()
 
@@ -25,3 +26,12 @@ def slash_breaks(text: str) -> str:
     autorisés/infirmières autorisées … »), where browsers do not break by themselves."""
     return format_html_join(mark_safe("/<wbr>"), "{}", ((part,) for part in str(text or "").split("/")))  # noqa: S308 - a constant
 register.simple_tag(formatting.colon, name="colon")
+
+
+@register.simple_tag
+def ability_headers() -> str:
+    """A language test's four score columns' heads: the ability abbreviated in the page's language
+    (L R W S / CO CE EE EO), its full name for screen readers and on hover."""
+    return format_html_join(
+        "", '<th class="text-end"><abbr title="{}">{}</abbr></th>',
+        ((ABILITY_NAMES[key], ABILITY_ABBREVIATIONS[key]) for key in ABILITY_ABBREVIATIONS))

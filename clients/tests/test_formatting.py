@@ -99,3 +99,17 @@ def test_a_label_and_its_colon_follow_french_typography():
         assert template.render(Context()) == f"Âge{NB}: 31"
     with translation.override("en"):
         assert template.render(Context()) == "Âge: 31"
+
+
+@pytest.mark.parametrize(("language", "heads", "first_title"), [
+    ("en", ["L", "R", "W", "S"], "listening"),
+    ("fr", ["CO", "CE", "EE", "EO"], "compréhension de l’oral"),
+])
+def test_a_language_tests_score_columns_are_headed_in_the_pages_language(language, heads, first_title):
+    """French test reports head the four scores CO CE EE EO, not the English L R W S."""
+    import re
+
+    with translation.override(language):
+        html = Template("{% load formatting %}{% ability_headers %}").render(Context())
+    assert re.findall(r"<abbr[^>]*>([^<]+)</abbr>", html) == heads
+    assert re.findall(r'title="([^"]+)"', html)[0].replace("&#x27;", "’").replace("'", "’") == first_title
